@@ -1,0 +1,23 @@
+from .actors import Actor, ActorAlias, Role
+from .aid import AidRequest, AidResponse, Contribution
+from .base import DatePrecision, Qualifier
+from .context import Event, PolicyStance
+from .items import Item, ItemAlias
+from .sources import Citation, SourceArticle
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "AidRequest",
+    "AidResponse",
+    "Citation",
+    "Contribution",
+    "DatePrecision",
+    "Event",
+    "Item",
+    "ItemAlias",
+    "PolicyStance",
+    "Qualifier",
+    "Role",
+    "SourceArticle",
+]

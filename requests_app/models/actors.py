@@ -1,0 +1,146 @@
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+
+from .base import (
+    SluggedModel,
+    SlugQuerySet,
+    TimeStampedModel,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
+
+
+class ActorQuerySet(SlugQuerySet):
+    def matching(self, text: str):
+        """Actors whose name or any alias contains `text`, ignoring case."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+
+
+class Actor(SluggedModel):
+    """A country, government body, person, company or organisation that asks, answers or reports."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        PERSON = "person", "Person"
+        COMPANY = "company", "Company"
+        INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+        RESEARCH_INSTITUTE = "research_institute", "Research institute"
+        MEDIA_OUTLET = "media_outlet", "Media outlet"
+        POLITICAL_GROUP = "political_group", "Political party or group"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, help_text="The name readers know best, in English.")
+    kind = models.CharField(max_length=30, choices=Kind)
+    country = CountryField(
+        blank=True,
+        help_text="The country the actor belongs to or is (ISO 3166 alpha-2); blank for "
+        "international organisations.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorAliasQuerySet(models.QuerySet):
+    def get_by_natural_key(self, actor_slug: str, name: str):
+        return self.get(actor__slug=actor_slug, name=name)
+
+
+class ActorAlias(TimeStampedModel):
+    """Another spelling of an actor's name that sources use: Umierov, Zelenskiy, Kiev, 윤석열."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="BCP 47 code of a native-script or translated name, e.g. 'ko' or 'uk'.",
+    )
+
+    objects = ActorAliasQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["actor", "name"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name"], name="actoralias_unique_per_actor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.actor})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.actor.slug, self.name)
+
+    natural_key.dependencies = ["requests_app.actor"]
+
+
+class RoleQuerySet(SlugQuerySet):
+    def held_on(self, day):
+        """Roles a source places around `day`: started by then and not known to have ended."""
+        return self.filter(held_from__lte=day).filter(
+            Q(held_until__isnull=True) | Q(held_until__gte=day)
+        )
+
+
+class Role(SluggedModel):
+    """An office a person holds, dated as far as the sources attest it."""
+
+    person = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        limit_choices_to={"kind": Actor.Kind.PERSON},
+    )
+    title = models.CharField(max_length=200, help_text="e.g. 'National Security Adviser'.")
+    organisation = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        null=True,
+        blank=True,
+        help_text="Whom the office belongs to, e.g. South Korea.",
+    )
+    held_from = models.DateField(help_text="The earliest date a source shows the role held.")
+    held_from_precision = precision_field()
+    held_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The latest date a source shows the role held; blank if not known to have ended.",
+    )
+    held_until_precision = precision_field()
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "held_from"]
+        constraints = [
+            precision_constraint("held_from", "role_held_from_precision"),
+            precision_constraint("held_until", "role_held_until_precision"),
+            models.CheckConstraint(
+                condition=Q(held_until__isnull=True) | Q(held_until__gte=F("held_from")),
+                name="role_until_not_before_from",
+                violation_error_message="A role cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f", {self.organisation}" if self.organisation_id else ""
+        return f"{self.person}: {self.title}{where}"
+
+    @property
+    def period(self) -> str:
+        start = format_partial_date(self.held_from, self.held_from_precision)
+        if self.held_until is None:
+            return f"from {start}"
+        end = format_partial_date(self.held_until, self.held_until_precision)
+        return start if end == start else f"{start} – {end}"

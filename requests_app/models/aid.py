@@ -1,0 +1,311 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .actors import Actor
+from .base import (
+    Qualifier,
+    SluggedModel,
+    SlugQuerySet,
+    format_amount,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
+from .context import PolicyStance
+from .items import Item, currency_code
+
+
+class AidRequestQuerySet(SlugQuerySet):
+    def open(self):
+        """Requests still waiting for a final answer."""
+        return self.filter(
+            status__in=[AidRequest.Status.PENDING, AidRequest.Status.UNDER_CONSIDERATION]
+        )
+
+    def for_listing(self):
+        """Everything a list row shows, loaded in one query whatever the number of rows."""
+        return self.select_related(
+            "requester",
+            "addressee",
+            "voiced_by",
+            "item",
+            "latest_response__stance",
+        )
+
+
+class AidRequest(SluggedModel):
+    """One thing one government asked another for, as the sources report it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        DECLINED = "declined", "Declined"
+        PARTIALLY_MET = "partially_met", "Partially met"
+        FULFILLED = "fulfilled", "Fulfilled"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        ALTERNATIVE_OFFERED = "alternative_offered", "Alternative offered"
+
+    class Channel(models.TextChoices):
+        INTERVIEW = "interview", "Interview"
+        SOCIAL_MEDIA_POST = "social_media_post", "Social media post"
+        OFFICIAL_VISIT = "official_visit", "Official visit"
+        MEETING = "meeting", "Meeting"
+        LETTER = "letter", "Letter"
+        STATEMENT = "statement", "Statement"
+        OTHER = "other", "Other"
+
+    class Mode(models.TextChoices):
+        AID = "aid", "As aid"
+        PURCHASE = "purchase", "To buy"
+        UNSPECIFIED = "unspecified", "Not specified"
+
+    title = models.CharField(max_length=200, help_text="What was asked for, in a few words.")
+    summary = models.TextField(help_text="What was asked, by whom, and in what words.")
+    requester = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="requests_made",
+        help_text="The government or body that asked, e.g. Ukraine.",
+    )
+    addressee = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="requests_received",
+        help_text="Whom it asked, e.g. South Korea.",
+    )
+    voiced_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_voiced",
+        help_text="The person or body that made the request, e.g. an ambassador.",
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="requests")
+    quantity = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="How many, if the source says."
+    )
+    made_on = models.DateField()
+    made_on_precision = precision_field()
+    channel = models.CharField(max_length=20, choices=Channel)
+    mode = models.CharField(
+        max_length=12,
+        choices=Mode,
+        default=Mode.UNSPECIFIED,
+        help_text="Whether the requester asked to receive it as aid or to buy it.",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        default=Status.PENDING,
+        editable=False,
+        db_index=True,
+        help_text="Derived from the latest response; never edited by hand.",
+    )
+    latest_response = models.ForeignKey(
+        "AidResponse",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The response the status comes from.",
+    )
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources report this request differently, and how."
+    )
+
+    objects = AidRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "title"]
+        verbose_name = "aid request"
+        constraints = [
+            precision_constraint("made_on", "aidrequest_made_on_precision"),
+            models.CheckConstraint(
+                condition=~Q(requester=F("addressee")),
+                name="aidrequest_not_addressed_to_requester",
+                violation_error_message="A request cannot be addressed to its own requester.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:request-detail", args=[self.pk])
+
+    @property
+    def made_on_display(self) -> str:
+        return format_partial_date(self.made_on, self.made_on_precision)
+
+    @property
+    def current_stance(self) -> PolicyStance | None:
+        """The policy stance the latest response rests on."""
+        return self.latest_response.stance if self.latest_response else None
+
+
+class AidResponse(SluggedModel):
+    """An answer or decision about a request, with the reason given and the stance behind it."""
+
+    class Decision(models.TextChoices):
+        UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        DECLINED = "declined", "Declined"
+        PARTIALLY_MET = "partially_met", "Partially met"
+        FULFILLED = "fulfilled", "Fulfilled"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        ALTERNATIVE_OFFERED = "alternative_offered", "Alternative offered"
+        NO_COMMENT = "no_comment", "Declined to comment"
+
+    request = models.ForeignKey(AidRequest, on_delete=models.PROTECT, related_name="responses")
+    responder = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="responses_given",
+        help_text="The government or body that answered, e.g. South Korea.",
+    )
+    voiced_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses_voiced",
+        help_text="The person or body that gave the answer, e.g. a security adviser.",
+    )
+    responded_on = models.DateField()
+    responded_on_precision = precision_field()
+    decision = models.CharField(
+        max_length=20,
+        choices=Decision,
+        help_text="'Declined to comment' is kept but leaves the request's status as it was.",
+    )
+    summary = models.TextField()
+    reason = models.TextField(blank=True, help_text="The reason the responder gave.")
+    stance = models.ForeignKey(
+        PolicyStance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        help_text="The policy stance the answer rests on.",
+    )
+    conflicts_with = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Other reports of the same answer that disagree with this one.",
+    )
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources report this answer differently, and how."
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["responded_on", "pk"]
+        verbose_name = "aid response"
+        constraints = [precision_constraint("responded_on", "aidresponse_responded_on_precision")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.request} ({self.responded_on_display})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.request.get_absolute_url()}#response-{self.pk}"
+
+    @property
+    def responded_on_display(self) -> str:
+        return format_partial_date(self.responded_on, self.responded_on_precision)
+
+    @property
+    def status(self) -> str | None:
+        """The request status this decision sets, or None if it leaves the status alone."""
+        if self.decision == self.Decision.NO_COMMENT:
+            return None
+        return AidRequest.Status(self.decision)
+
+
+class Contribution(SluggedModel):
+    """Aid actually pledged or delivered, in its original currency."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "Pledged"
+        DELIVERED = "delivered", "Delivered"
+
+    donor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="contributions_given")
+    recipient = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="contributions_received"
+    )
+    intermediary = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions_passed_on",
+        help_text="A third country the aid goes through, if any.",
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
+    )
+    request = models.ForeignKey(
+        AidRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The request this answers, if a source links them.",
+    )
+    description = models.TextField()
+    quantity = models.PositiveBigIntegerField(null=True, blank=True)
+    amount = models.DecimalField(
+        max_digits=20, decimal_places=2, null=True, blank=True, help_text="In original currency."
+    )
+    currency = models.CharField(max_length=3, blank=True, validators=[currency_code])
+    amount_qualifier = models.CharField(max_length=13, choices=Qualifier, default=Qualifier.EXACT)
+    amount_usd = models.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The US dollar figure the source gives, if it gives one; never computed here.",
+    )
+    status = models.CharField(max_length=10, choices=Status)
+    given_on = models.DateField(null=True, blank=True, help_text="When pledged or delivered.")
+    given_on_precision = precision_field()
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources report this contribution differently, and how."
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_on", "pk"]
+        constraints = [
+            precision_constraint("given_on", "contribution_given_on_precision"),
+            models.CheckConstraint(
+                condition=~Q(donor=F("recipient")),
+                name="contribution_not_to_donor",
+                violation_error_message="A donor cannot give to itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(amount_usd__gte=0),
+                name="contribution_amounts_not_negative",
+                violation_error_message="Amounts cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, currency="")
+                | Q(amount__isnull=False) & ~Q(currency=""),
+                name="contribution_amount_has_currency",
+                violation_error_message="An amount needs its currency, and a currency an amount.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} → {self.recipient}: {self.description[:60]}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_amount(self.amount, self.currency, self.amount_qualifier)
+
+    @property
+    def given_on_display(self) -> str:
+        return format_partial_date(self.given_on, self.given_on_precision)

@@ -1,0 +1,90 @@
+"""Building blocks shared by the domain models: timestamps, slugs as natural keys, partial dates."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import dateformat
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Qualifier(models.TextChoices):
+    """How a source states an amount: "approximately $377 million", "up to 1.5 billion won"."""
+
+    EXACT = "exact", "Exactly"
+    APPROXIMATELY = "approximately", "Approximately"
+    MORE_THAN = "more_than", "More than"
+    UP_TO = "up_to", "Up to"
+
+
+def precision_field(**kwargs) -> models.CharField:
+    return models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How much of the date the source gives: a month is stored as its first day, "
+        "a year as 1 January.",
+        **kwargs,
+    )
+
+
+def precision_constraint(date_field: str, name: str) -> models.CheckConstraint:
+    """A month is stored as its first day and a year as 1 January, so dates sort and compare."""
+    precision = f"{date_field}_precision"
+    return models.CheckConstraint(
+        condition=Q(**{precision: DatePrecision.DAY})
+        | Q(**{precision: DatePrecision.MONTH, f"{date_field}__day": 1})
+        | Q(**{precision: DatePrecision.YEAR, f"{date_field}__day": 1, f"{date_field}__month": 1}),
+        name=name,
+        violation_error_message="A month-precision date must be the 1st of the month and a "
+        "year-precision date 1 January.",
+    )
+
+
+def format_partial_date(value, precision: str) -> str:
+    """'8 July 2024', 'October 2024' or '2024', as precise as the source is."""
+    if value is None:
+        return ""
+    formats = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y", DatePrecision.DAY: "j F Y"}
+    return dateformat.format(value, formats[precision])
+
+
+def format_amount(amount, currency: str, qualifier: str = Qualifier.EXACT) -> str:
+    """'up to 1,500,000,000 KRW': the amount in its original currency, as the source states it."""
+    if amount is None:
+        return ""
+    number = f"{amount:,.2f}".removesuffix(".00")
+    words = "" if qualifier == Qualifier.EXACT else f"{Qualifier(qualifier).label.lower()} "
+    return f"{words}{number} {currency}".strip()
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class SluggedModel(TimeStampedModel):
+    """A record fixtures and URLs name by its slug, so they never depend on database ids."""
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Short stable name used in URLs and fixtures, e.g. 'kr-declines-cheongung-sale'.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

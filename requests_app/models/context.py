@@ -1,0 +1,139 @@
+from django.db import models
+from django.db.models import F, Q
+
+from .actors import Actor
+from .base import (
+    SluggedModel,
+    SlugQuerySet,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
+
+
+class Event(SluggedModel):
+    """Context that moved policy or framed requests: an attack, a treaty, a deployment."""
+
+    class Kind(models.TextChoices):
+        ATTACK = "attack", "Attack"
+        AGREEMENT = "agreement", "Treaty or agreement"
+        DEPLOYMENT = "deployment", "Troop deployment"
+        MEETING = "meeting", "Meeting or summit"
+        STATEMENT = "statement", "Statement or warning"
+        ELECTION = "election", "Election"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind)
+    occurred_on = models.DateField()
+    occurred_on_precision = precision_field()
+    location = models.CharField(max_length=200, blank=True)
+    actors = models.ManyToManyField(Actor, blank=True, related_name="events")
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources disagree about this event, and how."
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_on", "title"]
+        constraints = [precision_constraint("occurred_on", "event_occurred_on_precision")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.occurred_on_display})"
+
+    @property
+    def occurred_on_display(self) -> str:
+        return format_partial_date(self.occurred_on, self.occurred_on_precision)
+
+
+class PolicyStanceQuerySet(SlugQuerySet):
+    def in_force_on(self, day):
+        """Stances whose holders said they applied on `day` (open-ended on either side)."""
+        return self.filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=day)).filter(
+            Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
+        )
+
+
+class PolicyStance(SluggedModel):
+    """A government's dated position, e.g. South Korea's ban on arms exports to war zones."""
+
+    class Position(models.TextChoices):
+        PROHIBITS = "prohibits", "Prohibits"
+        RESTRICTS = "restricts", "Restricts"
+        UNDER_REVIEW = "under_review", "Under review"
+        PERMITS_DEFENSIVE_ONLY = "permits_defensive_only", "Permits defensive only"
+        PERMITS = "permits", "Permits"
+
+    holder = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="stances")
+    title = models.CharField(max_length=200)
+    subject = models.CharField(
+        max_length=200, help_text="What the stance is about, e.g. 'Weapons to Ukraine'."
+    )
+    summary = models.TextField()
+    position = models.CharField(max_length=25, choices=Position)
+    legal_basis = models.CharField(
+        max_length=300, blank=True, help_text="e.g. the Foreign Trade Act."
+    )
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="Blank when the sources only call it long-standing."
+    )
+    in_force_from_precision = precision_field()
+    in_force_until = models.DateField(
+        null=True, blank=True, help_text="Blank while no source reports it ended."
+    )
+    in_force_until_precision = precision_field()
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The earlier stance this one replaced.",
+    )
+    trigger = models.ForeignKey(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="triggered_stances",
+        help_text="The event that prompted it, e.g. the Russia–North Korea treaty.",
+    )
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources disagree about this stance, and how."
+    )
+
+    objects = PolicyStanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["holder", "in_force_from", "title"]
+        constraints = [
+            precision_constraint("in_force_from", "policystance_in_force_from_precision"),
+            precision_constraint("in_force_until", "policystance_in_force_until_precision"),
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(in_force_until__isnull=True)
+                | Q(in_force_until__gte=F("in_force_from")),
+                name="policystance_until_not_before_from",
+                violation_error_message="A stance cannot end before it comes into force.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")),
+                name="policystance_not_superseding_itself",
+                violation_error_message="A stance cannot supersede itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder}: {self.title}"
+
+    @property
+    def in_force_from_display(self) -> str:
+        if self.in_force_from is None:
+            return "long-standing"
+        return format_partial_date(self.in_force_from, self.in_force_from_precision)
+
+    @property
+    def in_force_until_display(self) -> str:
+        return format_partial_date(self.in_force_until, self.in_force_until_precision)

@@ -1,0 +1,179 @@
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from ..quotes import quote_in_text
+from .actors import Actor
+from .base import (
+    SluggedModel,
+    SlugQuerySet,
+    TimeStampedModel,
+    format_partial_date,
+    precision_constraint,
+    precision_field,
+)
+
+
+class SourceArticle(SluggedModel):
+    """A news article the facts come from, with its text cleaned of site boilerplate."""
+
+    title = models.CharField(max_length=300, help_text="The headline.")
+    publisher = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles_published",
+        limit_choices_to={"kind": Actor.Kind.MEDIA_OUTLET},
+        help_text="Blank when neither the text nor its site furniture identifies the outlet.",
+    )
+    publisher_evidence = models.TextField(
+        blank=True,
+        help_text="How the publisher was identified: a byline, site furniture, a donation appeal…",
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Where it was published, if known.")
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField()
+    published_on_precision = precision_field()
+    date_evidence = models.TextField(
+        help_text="How the publication date was established: a dateline, weekday names, "
+        "'yesterday' next to a known date…"
+    )
+    language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. 'en'.")
+    body = models.TextField(
+        help_text="The article text without navigation, promos, related links or donation appeals."
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = "source article"
+        constraints = [
+            precision_constraint("published_on", "sourcearticle_published_on_precision"),
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="sourcearticle_unique_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher_name}, {self.published_on_display})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:source-detail", args=[self.pk])
+
+    @property
+    def publisher_name(self) -> str:
+        return self.publisher.name if self.publisher else "unidentified publisher"
+
+    @property
+    def published_on_display(self) -> str:
+        return format_partial_date(self.published_on, self.published_on_precision)
+
+
+class CitationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, source_slug: str, target_field: str, target_slug: str, quote: str):
+        return self.get(
+            source__slug=source_slug, quote=quote, **{f"{target_field}__slug": target_slug}
+        )
+
+
+# The facts a citation can support; exactly one is set.
+TARGET_FIELDS = ("request", "response", "stance", "contribution", "event", "role")
+
+
+class Citation(TimeStampedModel):
+    """A verbatim quote from a source article that reports one fact."""
+
+    TARGET_FIELDS = TARGET_FIELDS
+
+    source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
+    quote = models.CharField(
+        max_length=600,
+        help_text="Copied verbatim from the article body; whitespace and curly quotes may differ.",
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How this source frames the fact, where it differs from other sources.",
+    )
+    request = models.ForeignKey(
+        "AidRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    response = models.ForeignKey(
+        "AidResponse", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    stance = models.ForeignKey(
+        "PolicyStance", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    contribution = models.ForeignKey(
+        "Contribution", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    event = models.ForeignKey(
+        "Event", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    role = models.ForeignKey(
+        "Role", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        Q(**{f"{field}__isnull": field != chosen for field in TARGET_FIELDS})
+                        for chosen in TARGET_FIELDS
+                    ),
+                ),
+                name="citation_supports_exactly_one_fact",
+                violation_error_message="A citation supports exactly one fact.",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[field, "source", "quote"], name=f"citation_unique_quote_per_{field}"
+                )
+                for field in TARGET_FIELDS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.quote[:80]}” ({self.source.publisher_name})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.source.get_absolute_url()}#citation-{self.pk}"
+
+    @property
+    def target_field(self) -> str | None:
+        return next((f for f in self.TARGET_FIELDS if getattr(self, f"{f}_id")), None)
+
+    @property
+    def target(self):
+        """The fact this citation supports."""
+        return getattr(self, self.target_field) if self.target_field else None
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (self.source.slug, self.target_field, self.target.slug, self.quote)
+
+    natural_key.dependencies = [
+        "requests_app.sourcearticle",
+        "requests_app.aidrequest",
+        "requests_app.aidresponse",
+        "requests_app.policystance",
+        "requests_app.contribution",
+        "requests_app.event",
+        "requests_app.role",
+    ]
+
+    def clean(self) -> None:
+        if self.source_id and self.quote and not quote_in_text(self.quote, self.source.body):
+            raise ValidationError(
+                {"quote": f"This quote does not occur in “{self.source.title}”: “{self.quote}”"}
+            )

@@ -1,0 +1,40 @@
+"""Checking that a quote occurs verbatim in an article, as a reader comparing them would."""
+
+import re
+
+# Typographic variants a reader treats as the same character.
+_EQUIVALENTS = str.maketrans(
+    {
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark, apostrophe
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",  # prime
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",
+        "\u2212": "-",  # minus sign
+        "\u2026": "...",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and fold curly quotes, dashes and ellipses to plain ASCII."""
+    return _WHITESPACE.sub(" ", text.translate(_EQUIVALENTS)).strip()
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    needle = normalise(quote)
+    return bool(needle) and needle in normalise(text)
