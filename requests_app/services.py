@@ -91,6 +91,7 @@ def _fixture_object_save(deserialized, now) -> str:
             if not field.editable:
                 setattr(obj, field.attname, field.value_from_object(existing))
         obj.updated_at = now
+        obj._state.adding = False  # so validation treats it as the row it replaces
         outcome = "updated"
     try:
         obj.full_clean()

@@ -1,0 +1,163 @@
+"""Builders with readable defaults: each test states only what matters to it."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from requests_app import services
+from requests_app.models import (
+    Actor,
+    AidRequest,
+    AidResponse,
+    Citation,
+    Item,
+    PolicyStance,
+    SourceArticle,
+)
+
+ARTICLE_BODY = (
+    "Seoul declines Ukrainian request.\n\n"
+    "The publication says the South Korean government ultimately declined the weapon sales, "
+    "citing potential violations of external trade laws restricting exports to war zones.\n\n"
+    "Zelensky said: “Anti-aircraft systems are purely defensive equipment, not weapons.”"
+)
+
+
+@pytest.fixture
+def make_actor(db):
+    def make(slug: str = "ukraine", **fields) -> Actor:
+        fields = {"name": slug.replace("-", " ").title(), "kind": Actor.Kind.COUNTRY, **fields}
+        return Actor.objects.create(slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def ukraine(make_actor) -> Actor:
+    return make_actor("ukraine", name="Ukraine", country="UA")
+
+
+@pytest.fixture
+def south_korea(make_actor) -> Actor:
+    return make_actor("south-korea", name="South Korea", country="KR")
+
+
+@pytest.fixture
+def make_item(db):
+    def make(slug: str = "cheongung", **fields) -> Item:
+        fields = {
+            "name": slug.title(),
+            "category": Item.Category.AIR_DEFENCE,
+            "lethality": Item.Lethality.DISPUTED,
+            **fields,
+        }
+        return Item.objects.create(slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_request(db, ukraine, south_korea, make_item):
+    def make(slug: str = "cheongung-request", **fields) -> AidRequest:
+        if "item" not in fields:
+            fields["item"] = Item.objects.filter(slug="cheongung").first() or make_item()
+        fields = {
+            "title": "Cheongung, to buy",
+            "summary": "Ukraine asked to buy Cheongung.",
+            "requester": ukraine,
+            "addressee": south_korea,
+            "made_on": datetime.date(2024, 11, 27),
+            "channel": AidRequest.Channel.OFFICIAL_VISIT,
+            "mode": AidRequest.Mode.PURCHASE,
+            **fields,
+        }
+        return AidRequest.objects.create(slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def aid_request(make_request) -> AidRequest:
+    return make_request()
+
+
+@pytest.fixture
+def make_stance(db, south_korea):
+    def make(slug: str = "trade-law-ban", **fields) -> PolicyStance:
+        fields = {
+            "holder": south_korea,
+            "title": "Weapon sales declined under trade law",
+            "subject": "Weapons for Ukraine",
+            "summary": "No weapons to war zones.",
+            "position": PolicyStance.Position.PROHIBITS,
+            "in_force_from": datetime.date(2024, 11, 28),
+            **fields,
+        }
+        return PolicyStance.objects.create(slug=slug, **fields)
+
+    return make
+
+
+@pytest.fixture
+def record_response(db, south_korea):
+    """Record a response through the service, as the admin and the API do."""
+    counter = iter(range(1, 1000))
+
+    def record(aid_request: AidRequest, decision: str, on: datetime.date, **fields) -> AidResponse:
+        response = AidResponse(
+            slug=f"response-{next(counter)}",
+            request=aid_request,
+            responder=south_korea,
+            responded_on=on,
+            decision=decision,
+            summary=f"{decision} on {on}",
+            **fields,
+        )
+        return services.response_save(response=response)
+
+    return record
+
+
+@pytest.fixture
+def make_article(db, make_actor):
+    def make(slug: str = "ep-article", body: str = ARTICLE_BODY, **fields) -> SourceArticle:
+        if "publisher" not in fields:
+            fields["publisher"] = make_actor(
+                f"{slug}-outlet", name="Euromaidan Press", kind=Actor.Kind.MEDIA_OUTLET
+            )
+        fields = {
+            "title": "Seoul declines Ukrainian request",
+            "published_on": datetime.date(2024, 11, 28),
+            "date_evidence": "Dated in the text.",
+            **fields,
+        }
+        return SourceArticle.objects.create(slug=slug, body=body, **fields)
+
+    return make
+
+
+@pytest.fixture
+def article(make_article) -> SourceArticle:
+    return make_article()
+
+
+@pytest.fixture
+def cite(db):
+    def cite(article: SourceArticle, quote: str, **target) -> Citation:
+        return services.citation_save(citation=Citation(source=article, quote=quote, **target))
+
+    return cite
+
+
+@pytest.fixture
+def queries_for(client):
+    """How many queries a page runs; the page must answer 200."""
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    return count

@@ -1,0 +1,47 @@
+"""Every model has an admin whose list runs the same queries whatever its length."""
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.sites import site
+from django.core.management import call_command
+from django.urls import reverse
+
+MODELS = list(apps.get_app_config("requests_app").get_models())
+
+
+def test_every_model_is_registered():
+    assert all(site.is_registered(model) for model in MODELS)
+
+
+def test_admin_login_page_is_served(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_anonymous_visitor_is_sent_to_login(client, db):
+    response = client.get(reverse("admin:requests_app_aidrequest_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.model_name)
+def test_changelist_shows_seed_rows(admin_client, model):
+    call_command("load_seed", verbosity=0)
+    opts = model._meta
+
+    response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+    count = model.objects.count()
+    noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+    assert response.status_code == 200
+    assert f"{count} {noun}" in response.content.decode()
+
+
+def test_request_search_matches_an_alias(admin_client):
+    call_command("load_seed", verbosity=0)
+    url = reverse("admin:requests_app_aidrequest_changelist")
+
+    response = admin_client.get(url, {"q": "Umierov"})
+
+    assert b"Cheongung air defence missile systems, to buy" in response.content

@@ -1,0 +1,104 @@
+"""The seed fixtures load in one transaction, idempotently, and a bad fixture loads nothing."""
+
+import json
+import shutil
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from requests_app.models import Actor, AidRequest, Citation
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+def snapshot() -> dict:
+    """Every row of every model of the app, timestamps included."""
+    return {
+        model._meta.label: sorted(map(repr, model.objects.values_list()))
+        for model in apps.get_app_config("requests_app").get_models()
+    }
+
+
+def test_loading_twice_changes_nothing(db, capsys):
+    call_command("load_seed")
+    first = snapshot()
+    capsys.readouterr()
+
+    call_command("load_seed")
+
+    assert snapshot() == first
+    assert "0 created, 0 updated" in capsys.readouterr().out
+
+
+def test_load_derives_statuses_from_responses(db):
+    call_command("load_seed")
+    cheongung = AidRequest.objects.get(item__slug="cheongung", mode="purchase")
+    assert cheongung.status == AidRequest.Status.DECLINED
+    assert cheongung.current_stance.legal_basis.endswith("(the Foreign Trade Act)")
+
+
+def test_load_repairs_a_record_edited_since(db):
+    call_command("load_seed")
+    Actor.objects.filter(slug="ukraine").update(name="Ukraine (edited)")
+
+    call_command("load_seed")
+
+    assert Actor.objects.get(slug="ukraine").name == "Ukraine"
+
+
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """A writable copy of the seed fixtures, to corrupt."""
+    for path in FIXTURES.glob("*.json"):
+        shutil.copy(path, tmp_path)
+
+    def edit(name: str, change) -> list:
+        path = tmp_path / name
+        objects = json.loads(path.read_text())
+        change(objects)
+        path.write_text(json.dumps(objects))
+        return sorted(tmp_path.glob("*.json"))
+
+    return edit
+
+
+def corrupt_first_quote(objects: list) -> None:
+    citation = next(o for o in objects if o["model"] == "requests_app.citation")
+    citation["fields"]["quote"] += " Seoul then agreed to sell."
+
+
+def dangle_first_request(objects: list) -> None:
+    request = next(o for o in objects if o["model"] == "requests_app.aidrequest")
+    request["fields"]["requester"] = ["atlantis"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (corrupt_first_quote, "does not occur in"),
+        (dangle_first_request, "Actor matching query does not exist"),
+    ],
+    ids=["bad-quote", "dangling-reference"],
+)
+def test_bad_fixture_loads_nothing_and_says_why(db, fixture_copy, change, message):
+    paths = fixture_copy("50_requests.json", change)
+
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("load_seed", *paths)
+
+    assert "Nothing was loaded. 50_requests.json" in str(error.value)
+    assert not Actor.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_malformed_json_loads_nothing(db, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"model": "requests_app.actor", "fields": {')
+
+    with pytest.raises(CommandError, match=r"broken\.json"):
+        call_command("load_seed", FIXTURES / "10_actors.json", broken)
+
+    assert not Actor.objects.exists()
