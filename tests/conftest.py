@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from requests_app import services
@@ -23,6 +24,24 @@ ARTICLE_BODY = (
     "citing potential violations of external trade laws restricting exports to war zones.\n\n"
     "Zelensky said: “Anti-aircraft systems are purely defensive equipment, not weapons.”"
 )
+
+
+@pytest.fixture(scope="module")
+def seed_data(django_db_setup, django_db_blocker):
+    """The seed fixtures, loaded once per module in a transaction rolled back after it.
+
+    Once a test of a module asks for them, the module's later tests see them too: keep tests
+    that build their own rows with the builders below in modules without seed data.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seed_data, db):
+    """The seed data, with each test's own changes rolled back after it."""
 
 
 @pytest.fixture

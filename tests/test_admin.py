@@ -3,7 +3,6 @@
 import pytest
 from django.apps import apps
 from django.contrib.admin.sites import site
-from django.core.management import call_command
 from django.urls import reverse
 
 MODELS = list(apps.get_app_config("requests_app").get_models())
@@ -26,8 +25,7 @@ def test_anonymous_visitor_is_sent_to_login(client, db):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.model_name)
-def test_changelist_shows_seed_rows(admin_client, model):
-    call_command("load_seed", verbosity=0)
+def test_changelist_shows_seed_rows(seeded, admin_client, model):
     opts = model._meta
 
     response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
@@ -38,10 +36,9 @@ def test_changelist_shows_seed_rows(admin_client, model):
     assert f"{count} {noun}" in response.content.decode()
 
 
-def test_request_search_matches_an_alias(admin_client):
-    call_command("load_seed", verbosity=0)
+def test_request_search_matches_an_alias(seeded, admin_client):
     url = reverse("admin:requests_app_aidrequest_changelist")
 
     response = admin_client.get(url, {"q": "Umierov"})
 
-    assert b"Cheongung air defence missile systems, to buy" in response.content
+    assert b"Cheongung air defence missile systems" in response.content

@@ -2,18 +2,11 @@
 
 import datetime
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from requests_app.models import AidRequest
 
 NOV_28 = datetime.date(2024, 11, 28)
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
 
 
 def test_home_counts_requests_by_status_and_category(client, seeded):
@@ -34,7 +27,7 @@ def test_home_counts_requests_by_status_and_category(client, seeded):
 def test_request_list_shows_status_beside_the_stance(client, seeded):
     html = client.get(reverse("tracker:request-list")).content.decode()
 
-    assert "Cheongung air defence missile systems, to buy" in html
+    assert "Cheongung air defence missile systems" in html
     assert '<span class="badge badge--declined">Declined</span>' in html
     assert "Weapon sales to Ukraine declined under trade law" in html
     assert "since 28 November 2024" in html
@@ -63,36 +56,3 @@ def test_source_page_shows_the_cleaned_article(client, seeded):
 
     assert "Seoul declines Ukrainian request for defense system sales" in html
     assert "Become a patron" not in html
-
-
-def add_requests(make_request, record_response, make_stance, count: int) -> None:
-    stance = make_stance(f"stance-{count}")
-    for number in range(count):
-        aid_request = make_request(f"request-{count}-{number}")
-        record_response(aid_request, "declined", NOV_28, stance=stance)
-
-
-@pytest.mark.parametrize("url_name", ["tracker:home", "tracker:request-list"])
-def test_list_pages_run_the_same_queries_for_few_or_many_rows(
-    queries_for, make_request, record_response, make_stance, url_name
-):
-    add_requests(make_request, record_response, make_stance, 1)
-    few = queries_for(reverse(url_name))
-
-    add_requests(make_request, record_response, make_stance, 8)
-
-    assert queries_for(reverse(url_name)) == few <= 4
-
-
-def test_request_detail_queries_do_not_grow_with_responses(
-    queries_for, aid_request, record_response, article, cite
-):
-    response = record_response(aid_request, "under_consideration", datetime.date(2024, 6, 20))
-    cite(article, "declined the weapon sales", response=response)
-    few = queries_for(aid_request.get_absolute_url())
-
-    for day in range(1, 6):
-        response = record_response(aid_request, "declined", datetime.date(2024, 11, day))
-        cite(article, "declined the weapon sales", response=response)
-
-    assert queries_for(aid_request.get_absolute_url()) == few
