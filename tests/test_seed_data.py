@@ -1,7 +1,6 @@
 """The seed fixtures hold what each of the five articles reports, each fact cited verbatim."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -99,7 +98,7 @@ def test_article_000_the_ambassadors_appeal_and_the_june_reconsideration(seeded)
     assert article.publisher is None
     assert "translation" in article.publisher_evidence
     assert (article.published_on, article.published_on_precision) == (
-        datetime.date(2024, 7, 11),
+        datetime.date(2024, 7, 12),
         "day",
     )
 
@@ -108,7 +107,7 @@ def test_article_000_the_ambassadors_appeal_and_the_june_reconsideration(seeded)
     assert appeal.channel == AidRequest.Channel.SOCIAL_MEDIA_POST
     assert appeal.mode == AidRequest.Mode.AID
     assert appeal.status == AidRequest.Status.PENDING
-    assert "Nikkei Asia" in appeal.conflict_note
+    assert "Nikkei Asia" in appeal.summary
 
     reconsider = AidResponse.objects.get(slug="kr-will-reconsider-weapons-2024-06")
     assert reconsider.responded_on == datetime.date(2024, 6, 20)
@@ -121,11 +120,8 @@ def test_article_000_the_ambassadors_appeal_and_the_june_reconsideration(seeded)
     assert m_sam2.unit_cost_display == "up to 1,500,000,000 KRW"
 
     pledge = Contribution.objects.get(slug="kr-ua-financial-aid-2024")
-    assert (pledge.amount, pledge.currency, pledge.amount_usd) == (
-        Decimal("520000000000"),
-        "KRW",
-        Decimal("377000000"),
-    )
+    assert pledge.amount_display == "520,000,000,000 KRW"
+    assert pledge.amount_usd_display == "approximately 377,000,000 USD"
     assert (pledge.given_on, pledge.given_on_precision) == (datetime.date(2023, 8, 1), "month")
     assert pledge.status == Contribution.Status.PLEDGED
 
@@ -165,7 +161,11 @@ def test_article_002_the_delegation_arrives_and_talks_to_shin_won_sik(seeded):
     assert (june.person.name, november.person.name) == ("Chang Ho-jin", "Shin Won-sik")
 
     kbs = AidRequest.objects.filter(slug__startswith="ua-kr-2024-10-")
-    assert {r.item.slug for r in kbs} == {"artillery-systems", "air-defence-systems"}
+    assert {r.item.slug for r in kbs} == {
+        "artillery-systems",
+        "air-defence-systems",
+        "weapons-and-ammunition",
+    }
     assert {r.made_on_precision for r in kbs} == {"month"}
     cho = AidResponse.objects.get(slug="kr-all-avenues-considered-2024-11")
     assert cho.voiced_by == actor_called("Cho Tae-yul")
@@ -206,6 +206,7 @@ def test_article_004_seoul_declines_the_cheongung_sale(seeded):
     assert refusal.responded_on == datetime.date(2024, 11, 28)
     assert "2030" in refusal.reason
     assert refusal.stance.position == PolicyStance.Position.PROHIBITS
+    assert "external trade laws" in refusal.reason
     assert "Foreign Trade Act" in refusal.stance.legal_basis
 
     declined = AidRequest.objects.filter(citations__source=article, status="declined").distinct()
@@ -225,8 +226,16 @@ def test_south_koreas_stance_is_a_dated_sequence(seeded):
         chain.append(stance.position)
         stance = stance.supersedes
     assert chain == ["prohibits", "under_review", "under_review", "prohibits"]
-    in_force = PolicyStance.objects.in_force_on(datetime.date(2024, 7, 15))
-    assert list(in_force.values_list("slug", flat=True)) == ["kr-reconsider-weapons-2024-06"]
+    seoul = PolicyStance.objects.filter(holder__slug="south-korea")
+    july = seoul.in_force_on(datetime.date(2024, 7, 15))
+    assert set(july.values_list("slug", flat=True)) == {
+        "kr-no-weapons-to-conflict-zones",
+        "kr-reconsider-weapons-2024-06",
+    }
+    assert (
+        seoul.latest_in_force_on(datetime.date(2024, 7, 15)).slug == "kr-reconsider-weapons-2024-06"
+    )
+    assert seoul.latest_in_force_on(datetime.date(2024, 12, 1)).position == "prohibits"
 
 
 def test_citations_quote_their_articles(seeded):

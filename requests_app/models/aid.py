@@ -268,6 +268,9 @@ class Contribution(SluggedModel):
         blank=True,
         help_text="The US dollar figure the source gives, if it gives one; never computed here.",
     )
+    amount_usd_qualifier = models.CharField(
+        max_length=13, choices=Qualifier, default=Qualifier.EXACT
+    )
     status = models.CharField(max_length=10, choices=Status)
     given_on = models.DateField(null=True, blank=True, help_text="When pledged or delivered.")
     given_on_precision = precision_field()
@@ -305,6 +308,10 @@ class Contribution(SluggedModel):
     @property
     def amount_display(self) -> str:
         return format_amount(self.amount, self.currency, self.amount_qualifier)
+
+    @property
+    def amount_usd_display(self) -> str:
+        return format_amount(self.amount_usd, "USD", self.amount_usd_qualifier)
 
     @property
     def given_on_display(self) -> str:

@@ -55,6 +55,14 @@ class PolicyStanceQuerySet(SlugQuerySet):
             Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
         )
 
+    def latest_in_force_on(self, day):
+        """The most recently stated of the stances in force on `day` (use with one holder)."""
+        return (
+            self.in_force_on(day)
+            .order_by(F("in_force_from").desc(nulls_last=True), "-pk")
+            .first()
+        )
+
 
 class PolicyStance(SluggedModel):
     """A government's dated position, e.g. South Korea's ban on arms exports to war zones."""
