@@ -38,3 +38,29 @@ def normalise(text: str) -> str:
 def quote_in_text(quote: str, text: str) -> bool:
     needle = normalise(quote)
     return bool(needle) and needle in normalise(text)
+
+
+def _normalise_with_positions(text: str) -> tuple[str, list[int]]:
+    """The normalised text, and for each of its characters the index it came from in `text`."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                positions.append(index)
+            continue
+        for folded in char.translate(_EQUIVALENTS):
+            chars.append(folded)
+            positions.append(index)
+    return "".join(chars), positions
+
+
+def find_quote(quote: str, text: str) -> tuple[int, int] | None:
+    """Where `quote` stands in `text`, as a (start, end) slice of the original text."""
+    needle = normalise(quote)
+    haystack, positions = _normalise_with_positions(text)
+    found = haystack.find(needle) if needle else -1
+    if found < 0:
+        return None
+    return positions[found], positions[found + len(needle) - 1] + 1

@@ -7,6 +7,16 @@ app_name = "tracker"
 urlpatterns = [
     path("", views.home, name="home"),
     path("requests/", views.request_list, name="request-list"),
+    path("requests/export.csv", views.request_export, name="request-export"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("actors/", views.actor_list, name="actor-list"),
+    path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
+    path("items/", views.item_list, name="item-list"),
+    path("items/<slug:slug>/", views.item_detail, name="item-detail"),
+    path("stances/", views.stance_list, name="stance-list"),
+    path("stances/<slug:slug>/", views.stance_detail, name="stance-detail"),
+    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("contributions/<slug:slug>/", views.contribution_detail, name="contribution-detail"),
+    path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
 ]

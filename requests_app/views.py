@@ -1,8 +1,37 @@
-from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import csv
 
-from .models import AidRequest, AidResponse, Citation, Item, SourceArticle
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from .filters import ActorFilter, AidRequestFilter, ItemFilter, SourceArticleFilter
+from .highlight import highlight
+from .models import (
+    Actor,
+    AidRequest,
+    AidResponse,
+    Citation,
+    Contribution,
+    Event,
+    Item,
+    PolicyStance,
+    Role,
+    SourceArticle,
+)
+from .timeline import build_timeline
+
+PAGE_SIZE = 25
+# Actor and item pages show the first rows of each kind and link to the full lists.
+DETAIL_ROWS = 20
+
+
+def cited(queryset):
+    """Load the citations of every row, with their articles, in one more query."""
+    return queryset.prefetch_related(
+        Prefetch("citations", Citation.objects.select_related("source__publisher"))
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,8 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         AidRequest.objects.order_by().values_list("item__category").annotate(n=Count("pk"))
     )
     latest_responses = AidResponse.objects.select_related(
-        "request", "responder", "stance"
-    ).order_by("-responded_on", "-pk")[:5]
+        "request__requester", "request__addressee", "responder", "stance"
+    ).order_by("-responded_on", "-pk")[:6]
     return render(
         request,
         "requests_app/home.html",
@@ -29,27 +58,259 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "request_total": sum(status_counts.values()),
             "latest_responses": latest_responses,
+            "timeline": build_timeline(
+                reverse("tracker:request-list"), reverse("tracker:stance-list")
+            ),
         },
     )
 
 
+def browse(request: HttpRequest, filterset, template: str, **context) -> HttpResponse:
+    """A filtered, paginated list; a bad filter value answers 400 with the form's errors."""
+    if not filterset.is_valid():
+        return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page": page, **context})
+
+
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = AidRequest.objects.for_listing()
-    return render(request, "requests_app/aidrequest_list.html", {"requests": requests})
+    filterset = AidRequestFilter(request.GET, queryset=AidRequest.objects.for_listing())
+    return browse(request, filterset, "requests_app/aidrequest_list.html", noun="request")
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    "id",
+    "url",
+    "title",
+    "status",
+    "requester",
+    "addressee",
+    "voiced_by",
+    "item",
+    "category",
+    "lethality",
+    "quantity",
+    "made_on",
+    "made_on_precision",
+    "channel",
+    "mode",
+    "current_stance",
+    "current_stance_position",
+    "latest_response_on",
+]
+
+
+def request_csv_row(request: HttpRequest, aid_request: AidRequest) -> list:
+    stance = aid_request.current_stance
+    latest = aid_request.latest_response
+    return [
+        aid_request.pk,
+        request.build_absolute_uri(aid_request.get_absolute_url()),
+        aid_request.title,
+        aid_request.status,
+        aid_request.requester.name,
+        aid_request.addressee.name,
+        aid_request.voiced_by.name if aid_request.voiced_by else "",
+        aid_request.item.name,
+        aid_request.item.category,
+        aid_request.item.lethality,
+        aid_request.quantity or "",
+        aid_request.made_on.isoformat(),
+        aid_request.made_on_precision,
+        aid_request.channel,
+        aid_request.mode,
+        stance.title if stance else "",
+        stance.position if stance else "",
+        latest.responded_on.isoformat() if latest else "",
+    ]
+
+
+def request_export(request: HttpRequest) -> HttpResponse:
+    filterset = AidRequestFilter(request.GET, queryset=AidRequest.objects.for_listing())
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+        )
+        return HttpResponse(f"Bad filter. {errors}\n", status=400, content_type="text/plain")
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(CSV_HEADER)
+        for aid_request in filterset.qs.iterator(chunk_size=2000):
+            yield writer.writerow(request_csv_row(request, aid_request))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aid-requests.csv"'
+    return response
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    citations = Prefetch("citations", Citation.objects.select_related("source__publisher"))
-    responses = AidResponse.objects.select_related("responder", "voiced_by", "stance")
+    responses = cited(
+        AidResponse.objects.select_related("responder", "voiced_by", "stance__trigger")
+    ).prefetch_related("conflicts_with")
     aid_request = get_object_or_404(
-        AidRequest.objects.for_listing().prefetch_related(
-            citations, Prefetch("responses", responses.prefetch_related(citations))
+        cited(AidRequest.objects.for_listing().select_related("item__maker")).prefetch_related(
+            Prefetch("responses", responses)
         ),
         pk=pk,
     )
-    return render(request, "requests_app/aidrequest_detail.html", {"aid_request": aid_request})
+    return render(
+        request,
+        "requests_app/aidrequest_detail.html",
+        {
+            "aid_request": aid_request,
+            "timeline": response_groups(aid_request.responses.all()),
+            "sources_differ": bool(aid_request.conflict_note)
+            and len({c.source_id for c in aid_request.citations.all()}) > 1,
+        },
+    )
+
+
+def response_groups(responses) -> list[list[AidResponse]]:
+    """Responses in date order, each with the reports that conflict with it beside it."""
+    groups, placed = [], set()
+    for response in responses:
+        if response.pk in placed:
+            continue
+        group = [response, *(r for r in responses if r in response.conflicts_with.all())]
+        placed.update(r.pk for r in group)
+        groups.append(group)
+    return groups
+
+
+def actor_list(request: HttpRequest) -> HttpResponse:
+    filterset = ActorFilter(request.GET, queryset=Actor.objects.prefetch_related("aliases"))
+    return browse(request, filterset, "requests_app/actor_list.html", noun="actor")
+
+
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    requests = AidRequest.objects.for_listing()
+    shown = DETAIL_ROWS
+    return render(
+        request,
+        "requests_app/actor_detail.html",
+        {
+            "actor": actor,
+            "shown": shown,
+            "requests_made": requests.filter(requester=actor)[:shown],
+            "requests_received": requests.filter(addressee=actor)[:shown],
+            "requests_voiced": requests.filter(voiced_by=actor)[:shown],
+            "responses": AidResponse.objects.filter(Q(responder=actor) | Q(voiced_by=actor))
+            .select_related("request", "stance")
+            .order_by("-responded_on", "-pk")[:shown],
+            "stances": PolicyStance.objects.filter(holder=actor).select_related("trigger")[:shown],
+            "roles": cited(Role.objects.filter(person=actor).select_related("organisation")),
+            "positions": Role.objects.filter(organisation=actor).select_related("person"),
+            "contributions": Contribution.objects.filter(
+                Q(donor=actor) | Q(recipient=actor) | Q(intermediary=actor)
+            ).select_related("donor", "recipient", "item")[:shown],
+            "events": actor.events.all()[:shown],
+            "articles": actor.articles_published.all()[:shown],
+        },
+    )
+
+
+def item_list(request: HttpRequest) -> HttpResponse:
+    filterset = ItemFilter(
+        request.GET, queryset=Item.objects.select_related("maker").prefetch_related("aliases")
+    )
+    return browse(request, filterset, "requests_app/item_list.html", noun="item")
+
+
+def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(
+        Item.objects.select_related("maker", "variant_of").prefetch_related("aliases", "variants"),
+        slug=slug,
+    )
+    return render(
+        request,
+        "requests_app/item_detail.html",
+        {
+            "item": item,
+            "requests": AidRequest.objects.for_listing().filter(item=item)[:DETAIL_ROWS],
+            "contributions": Contribution.objects.filter(item=item).select_related(
+                "donor", "recipient"
+            )[:DETAIL_ROWS],
+        },
+    )
+
+
+def stance_list(request: HttpRequest) -> HttpResponse:
+    stances = PolicyStance.objects.select_related("holder", "trigger", "supersedes").order_by(
+        "holder__name", F("in_force_from").asc(nulls_first=True), "pk"
+    )
+    holders: dict = {}
+    for stance in stances:
+        holders.setdefault(stance.holder, []).append(stance)
+    return render(request, "requests_app/policystance_list.html", {"holders": holders.items()})
+
+
+def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    stance = get_object_or_404(
+        cited(PolicyStance.objects.select_related("holder", "trigger", "supersedes")),
+        slug=slug,
+    )
+    return render(
+        request,
+        "requests_app/policystance_detail.html",
+        {
+            "stance": stance,
+            "superseded_by": stance.superseded_by.all(),
+            "responses": stance.responses.select_related("request", "responder").order_by(
+                "responded_on"
+            ),
+        },
+    )
+
+
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(cited(Event.objects.prefetch_related("actors")), slug=slug)
+    return render(
+        request,
+        "requests_app/event_detail.html",
+        {"event": event, "stances": event.triggered_stances.select_related("holder")},
+    )
+
+
+def contribution_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    contribution = get_object_or_404(
+        cited(Contribution.objects.select_related("donor", "recipient", "intermediary", "item")),
+        slug=slug,
+    )
+    return render(request, "requests_app/contribution_detail.html", {"contribution": contribution})
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    filterset = SourceArticleFilter(
+        request.GET, queryset=SourceArticle.objects.select_related("publisher")
+    )
+    return browse(request, filterset, "requests_app/sourcearticle_list.html", noun="article")
 
 
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(SourceArticle.objects.select_related("publisher"), pk=pk)
-    return render(request, "requests_app/sourcearticle_detail.html", {"article": article})
+    citations = list(
+        article.citations.select_related(
+            "request",
+            "response__request",
+            "stance__holder",
+            "contribution__donor",
+            "contribution__recipient",
+            "event",
+            "role__person",
+            "role__organisation",
+        )
+    )
+    return render(
+        request,
+        "requests_app/sourcearticle_detail.html",
+        {"article": article, "text": highlight(article.body, citations), "citations": citations},
+    )

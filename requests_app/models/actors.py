@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 
 from .base import (
@@ -48,6 +49,9 @@ class Actor(SluggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:actor-detail", args=[self.slug])
 
 
 class ActorAliasQuerySet(models.QuerySet):
@@ -136,6 +140,9 @@ class Role(SluggedModel):
     def __str__(self) -> str:
         where = f", {self.organisation}" if self.organisation_id else ""
         return f"{self.person}: {self.title}{where}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.person.get_absolute_url()}#role-{self.pk}"
 
     @property
     def period(self) -> str:

@@ -1,4 +1,5 @@
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 
@@ -15,13 +16,45 @@ from .base import (
 from .context import PolicyStance
 from .items import Item, currency_code
 
+# The words of a request's own text that full-text search indexes on PostgreSQL.
+REQUEST_DOCUMENT = SearchVector("title", "summary", config="simple")
+
 
 class AidRequestQuerySet(SlugQuerySet):
+    # More words than this in a search add cost, not precision.
+    MAX_SEARCH_TERMS = 8
+
     def open(self):
         """Requests still waiting for a final answer."""
         return self.filter(
             status__in=[AidRequest.Status.PENDING, AidRequest.Status.UNDER_CONSIDERATION]
         )
+
+    def search(self, text: str):
+        """Requests matching every word of `text` in their title or summary, or in the name or
+        any alias of their requester, addressee, voice or item.
+
+        PostgreSQL matches the request's own text with its full-text index; SQLite falls back to
+        substring matching.
+        """
+        queryset = self
+        if connection.vendor == "postgresql":
+            queryset = queryset.annotate(document=REQUEST_DOCUMENT)
+        for term in text.split()[: self.MAX_SEARCH_TERMS]:
+            actors = Actor.objects.matching(term).values("pk")
+            items = Item.objects.matching(term).values("pk")
+            if connection.vendor == "postgresql":
+                in_text = Q(document=SearchQuery(term, config="simple"))
+            else:
+                in_text = Q(title__icontains=term) | Q(summary__icontains=term)
+            queryset = queryset.filter(
+                in_text
+                | Q(requester__in=actors)
+                | Q(addressee__in=actors)
+                | Q(voiced_by__in=actors)
+                | Q(item__in=items)
+            )
+        return queryset
 
     def for_listing(self):
         """Everything a list row shows, loaded in one query whatever the number of rows."""
@@ -304,6 +337,9 @@ class Contribution(SluggedModel):
 
     def __str__(self) -> str:
         return f"{self.donor} → {self.recipient}: {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:contribution-detail", args=[self.slug])
 
     @property
     def amount_display(self) -> str:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from .actors import Actor
 from .base import (
@@ -43,6 +44,9 @@ class Event(SluggedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.occurred_on_display})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:event-detail", args=[self.slug])
+
     @property
     def occurred_on_display(self) -> str:
         return format_partial_date(self.occurred_on, self.occurred_on_precision)
@@ -58,9 +62,7 @@ class PolicyStanceQuerySet(SlugQuerySet):
     def latest_in_force_on(self, day):
         """The most recently stated of the stances in force on `day` (use with one holder)."""
         return (
-            self.in_force_on(day)
-            .order_by(F("in_force_from").desc(nulls_last=True), "-pk")
-            .first()
+            self.in_force_on(day).order_by(F("in_force_from").desc(nulls_last=True), "-pk").first()
         )
 
 
@@ -115,7 +117,8 @@ class PolicyStance(SluggedModel):
     objects = PolicyStanceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["holder", "in_force_from", "title"]
+        # 'Long-standing' stances (no start date) come first on every database.
+        ordering = ["holder", F("in_force_from").asc(nulls_first=True), "title"]
         constraints = [
             precision_constraint("in_force_from", "policystance_in_force_from_precision"),
             precision_constraint("in_force_until", "policystance_in_force_until_precision"),
@@ -135,6 +138,9 @@ class PolicyStance(SluggedModel):
 
     def __str__(self) -> str:
         return f"{self.holder}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:stance-detail", args=[self.slug])
 
     @property
     def in_force_from_display(self) -> str:

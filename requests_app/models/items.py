@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .actors import Actor
 from .base import Qualifier, SluggedModel, SlugQuerySet, TimeStampedModel, format_amount
@@ -83,6 +84,9 @@ class Item(SluggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:item-detail", args=[self.slug])
 
     @property
     def unit_cost_display(self) -> str:

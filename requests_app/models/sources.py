@@ -159,6 +159,12 @@ class Citation(TimeStampedModel):
         """The fact this citation supports."""
         return getattr(self, self.target_field) if self.target_field else None
 
+    @property
+    def target_label(self) -> str:
+        """'Aid request: Cheongung air defence missile systems', for a link to the fact."""
+        target = self.target
+        return f"{target._meta.verbose_name.capitalize()}: {target}"
+
     def natural_key(self) -> tuple[str, str, str, str]:
         return (self.source.slug, self.target_field, self.target.slug, self.quote)
 

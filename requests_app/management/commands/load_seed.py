@@ -21,11 +21,13 @@ class Command(BaseCommand):
         paths = files or sorted((settings.BASE_DIR / "fixtures").glob("*.json"))
         if not paths:
             raise CommandError("No fixture files to load.")
+        verbose = options["verbosity"] > 0
         try:
-            counts = fixtures_load(paths=paths, report=self.report)
+            counts = fixtures_load(paths=paths, report=self.report if verbose else None)
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
-        self.stdout.write(self.style.SUCCESS(f"Seed data loaded: {self.describe(counts)}."))
+        if verbose:
+            self.stdout.write(self.style.SUCCESS(f"Seed data loaded: {self.describe(counts)}."))
 
     def report(self, name: str, counts: Counter) -> None:
         self.stdout.write(f"  {name}: {self.describe(counts)}")

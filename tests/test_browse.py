@@ -1,0 +1,268 @@
+"""What a reader sees on the pages, filters included, with the seed data."""
+
+import csv
+import html as html_lib
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from requests_app.models import AidRequest, Citation, SourceArticle
+
+LIST = reverse("tracker:request-list")
+
+
+def page(client, url: str, params: dict | None = None, status: int = 200) -> str:
+    response = client.get(url, params or {})
+    assert response.status_code == status
+    return response.content.decode()
+
+
+def listed_titles(html: str) -> set[str]:
+    titles = re.findall(r'<a class="strong-link" href="/requests/\d+/">([^<]+)</a>', html)
+    return {html_lib.unescape(title) for title in titles}
+
+
+def test_declined_filter_shows_the_cheongung_refusal_with_its_stance(client, seeded):
+    html = page(client, LIST, {"status": "declined"})
+
+    titles = listed_titles(html)
+    assert "Cheongung air defence missile systems" in titles
+    assert "Air defence systems after the Okhmatdyt strike" not in titles
+    assert len(titles) == AidRequest.objects.filter(status="declined").count()
+    assert "Weapon sales to Ukraine declined under trade law" in html
+    assert "in force since 28 November 2024" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "Umierov"}, {"Cheongung air defence missile systems", "Counter-artillery radars"}),
+        ({"q": "KM-SAM"}, {"Cheongung air defence missile systems"}),
+        ({"q": "shield in the sky"}, {"Air defence systems, the 'shield in the sky'"}),
+        ({"q": "Zelenskiy KBS"}, {"Artillery systems (KBS interview)"}),
+        ({"category": "radar"}, {"Counter-artillery radars", "Ground-based air defence radars"}),
+        (
+            {"lethality": "disputed", "mode": "purchase"},
+            {"155 mm shell propellant", "Cheongung air defence missile systems"},
+        ),
+        (
+            {"made_after": "2024-07-01", "made_before": "2024-07-31"},
+            {"Air defence systems after the Okhmatdyt strike"},
+        ),
+        ({"item": "cheongung"}, {"Cheongung air defence missile systems"}),
+        ({"voiced_by": "dmytro-ponomarenko"}, {"Air defence systems after the Okhmatdyt strike"}),
+    ],
+    ids=[
+        "alias",
+        "item-alias",
+        "words",
+        "two-terms",
+        "category",
+        "framing",
+        "dates",
+        "item",
+        "voice",
+    ],
+)
+def test_filters_narrow_the_list(client, seeded, params, expected):
+    titles = listed_titles(page(client, LIST, params))
+    assert expected <= titles
+    if params.keys() & {"category", "lethality", "made_after", "item", "voiced_by"}:
+        assert titles == expected
+
+
+def test_requester_and_addressee_filters(client, seeded):
+    everything = AidRequest.objects.count()
+    assert len(listed_titles(page(client, LIST, {"requester": "ukraine"}))) == everything
+    assert len(listed_titles(page(client, LIST, {"addressee": "south-korea"}))) == everything
+    # The choices are the actors that made, or received, a request.
+    assert "Addressee</a>:" in page(client, LIST, {"addressee": "ukraine"}, status=400)
+
+
+def test_source_filter_lists_requests_the_article_reports(client, seeded):
+    article = SourceArticle.objects.get(slug="ponomarenko-appeal-2024-07")
+
+    html = page(client, LIST, {"source": article.pk})
+
+    assert listed_titles(html) == {
+        "Air defence systems after the Okhmatdyt strike",
+        "Weapons and ammunition, since the invasion",
+    }
+    assert f'Reported in <a href="/sources/{article.pk}/">' in html
+
+
+def test_sorting_by_date_oldest_first(client, seeded):
+    html = page(client, LIST, {"ordering": "date"})
+    assert html.index("Weapons and ammunition, since the invasion") < html.index("Cheongung air")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"status": "bogus"}, "Status"),
+        ({"made_after": "2024-13-40"}, "Made on or after"),
+        ({"requester": "atlantis"}, "Requester"),
+        ({"source": "abc"}, "Source article"),
+        ({"ordering": "password"}, "Sort by"),
+        ({"q": "x" * 201}, "Search"),
+    ],
+)
+def test_bad_filter_value_shows_the_form_error_not_a_500(client, seeded, params, field):
+    html = page(client, LIST, params, status=400)
+    assert re.search(rf'<a href="#id_\w+">{field}</a>:', html)
+    assert "<table" not in html
+
+
+def test_csv_export_has_the_filtered_rows(client, seeded):
+    response = client.get(reverse("tracker:request-export"), {"status": "declined"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == AidRequest.objects.filter(status="declined").count()
+    cheongung = next(r for r in rows if r["title"] == "Cheongung air defence missile systems")
+    assert cheongung["current_stance_position"] == "prohibits"
+    assert cheongung["made_on"] == "2024-11-27"
+    assert cheongung["url"].startswith("http://testserver/requests/")
+
+
+def test_csv_export_refuses_bad_filters(client, seeded):
+    response = client.get(reverse("tracker:request-export"), {"made_before": "yesterday"})
+    assert response.status_code == 400
+    assert b"made_before" in response.content
+
+
+def test_home_counts_requests_by_status_and_category(client, seeded):
+    total = AidRequest.objects.count()
+    declined = AidRequest.objects.filter(status="declined").count()
+
+    html = client.get(reverse("tracker:home")).content.decode()
+
+    assert f"{total} requests by status" in html
+    assert (
+        f'<span class="count__number">{declined}</span> <span class="badge badge--declined">'
+        in html
+    )
+    assert "Air defence" in html
+    assert "Weapon sales to Ukraine declined under trade law" in html
+
+
+def test_request_detail_shows_the_response_with_reason_and_quotes(client, seeded):
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+
+    html = client.get(cheongung.get_absolute_url()).content.decode()
+
+    assert "not available for new sales until 2030" in html
+    assert "ultimately declined the weapon sales" in html
+    assert "Euromaidan Press" in html
+    assert f'href="/sources/{cheongung.citations.first().source_id}/#citation-' in html
+
+
+def test_dashboard_shows_counts_and_a_linked_timeline(client, seeded):
+    html = page(client, reverse("tracker:home"))
+    assert '<svg viewBox="0 0 960' in html
+    assert html.count('class="timeline-chart__mark') >= 8
+    assert f"{LIST}?made_after=2024-11-01&amp;made_before=2024-11-30" in html
+    assert "November 2024: 6 requests made" in html
+
+
+def test_request_detail_shows_sources_that_differ_side_by_side(client, seeded):
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    html = page(client, cheongung.get_absolute_url())
+    assert "Sources differ:" in html
+    assert html.count('<div class="side">') == 3
+    assert "Reported after the visit as a purchase." in html
+
+
+def test_article_page_highlights_every_quote_and_links_the_facts(client, seeded):
+    article = SourceArticle.objects.get(slug="ep-2024-11-28-seoul-declines")
+    html = page(client, article.get_absolute_url())
+
+    for citation in article.citations.all():
+        assert f'id="citation-{citation.pk}"' in html
+    assert "<mark>Additionally, the country’s defense industry currently lacks" in html
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    assert f'href="{cheongung.get_absolute_url()}">Aid request: Cheongung' in html
+    assert "A little bit goes a long way" not in html
+
+
+def test_article_page_warns_about_a_quote_that_drifted(client, seeded):
+    citation = Citation.objects.filter(request__isnull=False).first()
+    Citation.objects.filter(pk=citation.pk).update(quote="Words the article never had.")
+
+    html = page(client, citation.source.get_absolute_url())
+
+    assert "1 quote not found in this text" in html
+
+
+def test_actor_page_shows_roles_aliases_and_requests(client, seeded):
+    html = page(client, reverse("tracker:actor-detail", args=["rustem-umerov"]))
+    assert "Umierov" in html
+    assert "Minister of Defence" in html
+    assert "attested 26 November 2024 – 28 November 2024" in html
+    assert "Cheongung air defence missile systems" in html
+
+
+def test_actor_list_finds_actors_by_alias(client, seeded):
+    html = page(client, reverse("tracker:actor-list"), {"q": "Nexsone"})
+    assert ">LIG Nex1</a>" in html
+    assert ">Hanwha</a>" not in html
+
+
+def test_stance_timeline_is_in_date_order(client, seeded):
+    html = page(client, reverse("tracker:stance-list"))
+    order = [
+        "Long-standing ban on weapons to conflict zones",
+        "Reconsidering weapons for Ukraine",
+        "Not ruling out weapons, defensive systems first",
+        "Weapon sales to Ukraine declined under trade law",
+    ]
+    positions = [html.index(title) for title in order]
+    assert positions == sorted(positions)
+    assert "Prompted by" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("tracker:home"),
+        LIST,
+        reverse("tracker:actor-list"),
+        reverse("tracker:actor-detail", args=["south-korea"]),
+        reverse("tracker:item-list"),
+        reverse("tracker:item-detail", args=["m-sam2"]),
+        reverse("tracker:stance-list"),
+        reverse("tracker:stance-detail", args=["kr-reconsider-weapons-2024-06"]),
+        reverse("tracker:event-detail", args=["okhmatdyt-strike-2024"]),
+        reverse("tracker:contribution-detail", args=["kr-ua-financial-aid-2024"]),
+        reverse("tracker:source-list"),
+    ],
+)
+def test_pages_have_one_h1_landmarks_and_labelled_controls(client, seeded, url):
+    html = page(client, url)
+    assert html.count("<h1") == 1
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in html
+    for attributes in re.findall(r"<(?:input|select|textarea)\b([^>]*)>", html):
+        if 'type="hidden"' in attributes:
+            continue
+        control_id = re.search(r'\bid="([^"]+)"', attributes).group(1)
+        assert f'<label for="{control_id}">' in html, control_id
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("tracker:actor-detail", args=["atlantis"]),
+        reverse("tracker:item-detail", args=["death-ray"]),
+        reverse("tracker:stance-detail", args=["none"]),
+        reverse("tracker:event-detail", args=["none"]),
+        reverse("tracker:contribution-detail", args=["none"]),
+        reverse("tracker:source-detail", args=[99999]),
+        reverse("tracker:request-detail", args=[99999]),
+    ],
+)
+def test_unknown_records_are_404(client, seeded, url):
+    assert client.get(url).status_code == 404
