@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api.urls")),
     path("", include("requests_app.urls")),
 ]

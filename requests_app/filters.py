@@ -3,8 +3,20 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from .models import Actor, AidRequest, Item, SourceArticle
+from .models import (
+    Actor,
+    AidRequest,
+    AidResponse,
+    Citation,
+    Contribution,
+    Event,
+    Item,
+    PolicyStance,
+    SourceArticle,
+)
 
 
 def requesters(request):
@@ -19,6 +31,37 @@ def requested_items(request):
     return Item.objects.filter(requests__isnull=False).distinct()
 
 
+class RecordChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses NUL bytes before they reach the database."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = RecordChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number in the database's range, or a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ArticleFilter(ModelChoiceFilter):
+    """An article, by id: articles are too many for a menu, so the form carries it hidden."""
+
+
 class AidRequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -27,22 +70,16 @@ class AidRequestFilter(django_filters.FilterSet):
         help_text="Words in the request, or in any name or spelling of its actors and item.",
     )
     status = django_filters.ChoiceFilter(choices=AidRequest.Status.choices, empty_label="Any")
-    requester = django_filters.ModelChoiceFilter(
-        queryset=requesters, to_field_name="slug", empty_label="Anyone"
-    )
-    addressee = django_filters.ModelChoiceFilter(
-        queryset=addressees, to_field_name="slug", empty_label="Anyone"
-    )
-    voiced_by = django_filters.ModelChoiceFilter(
+    requester = ModelChoiceFilter(queryset=requesters, to_field_name="slug", empty_label="Anyone")
+    addressee = ModelChoiceFilter(queryset=addressees, to_field_name="slug", empty_label="Anyone")
+    voiced_by = ModelChoiceFilter(
         queryset=Actor.objects.all(),
         to_field_name="slug",
         widget=forms.HiddenInput,
         label="Voiced by",
         help_text="The person or body that made the request.",
     )
-    item = django_filters.ModelChoiceFilter(
-        queryset=requested_items, to_field_name="slug", empty_label="Any item"
-    )
+    item = ModelChoiceFilter(queryset=requested_items, to_field_name="slug", empty_label="Any item")
     category = django_filters.ChoiceFilter(
         field_name="item__category", choices=Item.Category.choices, empty_label="Any"
     )
@@ -67,10 +104,9 @@ class AidRequestFilter(django_filters.FilterSet):
         label="Made on or before",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    source = django_filters.ModelChoiceFilter(
+    source = ArticleFilter(
         queryset=SourceArticle.objects.all(),
         method="filter_source",
-        # Articles are too many for a menu: the list links here from each article's page.
         widget=forms.HiddenInput,
         label="Source article",
         help_text="Requests that this article reports, or whose responses it reports.",
@@ -131,7 +167,7 @@ class SourceArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", label="Headline", max_length=200
     )
-    publisher = django_filters.ModelChoiceFilter(
+    publisher = ModelChoiceFilter(
         queryset=Actor.objects.filter(kind=Actor.Kind.MEDIA_OUTLET),
         to_field_name="slug",
         empty_label="Any outlet",
@@ -139,4 +175,81 @@ class SourceArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = SourceArticle
+        fields = []
+
+
+class AidResponseFilter(django_filters.FilterSet):
+    request = IdFilter(field_name="request_id", label="Request id")
+    responder = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Responder (actor slug)"
+    )
+    decision = django_filters.ChoiceFilter(choices=AidResponse.Decision.choices)
+    stance = ModelChoiceFilter(
+        queryset=PolicyStance.objects.all(), to_field_name="slug", label="Stance (slug)"
+    )
+    responded_after = django_filters.DateFilter(
+        field_name="responded_on", lookup_expr="gte", label="Answered on or after (YYYY-MM-DD)"
+    )
+    responded_before = django_filters.DateFilter(
+        field_name="responded_on", lookup_expr="lte", label="Answered on or before (YYYY-MM-DD)"
+    )
+    ordering = django_filters.OrderingFilter(fields=[("responded_on", "date")])
+
+    class Meta:
+        model = AidResponse
+        fields = []
+
+
+class PolicyStanceFilter(django_filters.FilterSet):
+    holder = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Holder (actor slug)"
+    )
+    position = django_filters.ChoiceFilter(choices=PolicyStance.Position.choices)
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force_on", label="In force on (YYYY-MM-DD)"
+    )
+
+    class Meta:
+        model = PolicyStance
+        fields = []
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.in_force_on(value)
+
+
+class ContributionFilter(django_filters.FilterSet):
+    donor = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Donor (actor slug)"
+    )
+    recipient = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Recipient (actor slug)"
+    )
+    status = django_filters.ChoiceFilter(choices=Contribution.Status.choices)
+
+    class Meta:
+        model = Contribution
+        fields = []
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
+    actor = ModelChoiceFilter(
+        field_name="actors",
+        queryset=Actor.objects.all(),
+        to_field_name="slug",
+        label="Actor (slug)",
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+
+class CitationFilter(django_filters.FilterSet):
+    source = IdFilter(field_name="source_id", label="Source article id")
+    request = IdFilter(field_name="request_id", label="Request id")
+    response = IdFilter(field_name="response_id", label="Response id")
+
+    class Meta:
+        model = Citation
         fields = []

@@ -1,6 +1,7 @@
 """Writes that touch several models. The admin, the API and the fixture loader all come here."""
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core import serializers
@@ -59,6 +60,28 @@ def citation_save(*, citation: Citation) -> Citation:
     citation.full_clean()
     citation.save()
     return citation
+
+
+@transaction.atomic
+def fact_save(*, fact, citations: Iterable[Citation] = ()):
+    """Validate and save any fact, with new citations of it: all of it, or nothing."""
+    if isinstance(fact, AidResponse):
+        response_save(response=fact)
+    else:
+        fact.full_clean()
+        fact.save()
+    for citation in citations:
+        setattr(citation, Citation.target_field_for(type(fact)), fact)
+        citation_save(citation=citation)
+    return fact
+
+
+def fact_delete(*, fact) -> None:
+    """Delete a fact; a response re-derives its request's status."""
+    if isinstance(fact, AidResponse):
+        response_delete(response=fact)
+    else:
+        fact.delete()
 
 
 class FixtureError(Exception):

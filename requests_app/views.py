@@ -1,18 +1,16 @@
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from .exports import requests_csv
 from .filters import ActorFilter, AidRequestFilter, ItemFilter, SourceArticleFilter
 from .highlight import highlight
 from .models import (
     Actor,
     AidRequest,
     AidResponse,
-    Citation,
     Contribution,
     Event,
     Item,
@@ -25,13 +23,6 @@ from .timeline import build_timeline
 PAGE_SIZE = 25
 # Actor and item pages show the first rows of each kind and link to the full lists.
 DETAIL_ROWS = 20
-
-
-def cited(queryset):
-    """Load the citations of every row, with their articles, in one more query."""
-    return queryset.prefetch_related(
-        Prefetch("citations", Citation.objects.select_related("source__publisher"))
-    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,60 +69,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return browse(request, filterset, "requests_app/aidrequest_list.html", noun="request")
 
 
-class Echo:
-    """A file-like object whose write returns the line, for streaming CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = [
-    "id",
-    "url",
-    "title",
-    "status",
-    "requester",
-    "addressee",
-    "voiced_by",
-    "item",
-    "category",
-    "lethality",
-    "quantity",
-    "made_on",
-    "made_on_precision",
-    "channel",
-    "mode",
-    "current_stance",
-    "current_stance_position",
-    "latest_response_on",
-]
-
-
-def request_csv_row(request: HttpRequest, aid_request: AidRequest) -> list:
-    stance = aid_request.current_stance
-    latest = aid_request.latest_response
-    return [
-        aid_request.pk,
-        request.build_absolute_uri(aid_request.get_absolute_url()),
-        aid_request.title,
-        aid_request.status,
-        aid_request.requester.name,
-        aid_request.addressee.name,
-        aid_request.voiced_by.name if aid_request.voiced_by else "",
-        aid_request.item.name,
-        aid_request.item.category,
-        aid_request.item.lethality,
-        aid_request.quantity or "",
-        aid_request.made_on.isoformat(),
-        aid_request.made_on_precision,
-        aid_request.channel,
-        aid_request.mode,
-        stance.title if stance else "",
-        stance.position if stance else "",
-        latest.responded_on.isoformat() if latest else "",
-    ]
-
-
 def request_export(request: HttpRequest) -> HttpResponse:
     filterset = AidRequestFilter(request.GET, queryset=AidRequest.objects.for_listing())
     if not filterset.is_valid():
@@ -139,26 +76,20 @@ def request_export(request: HttpRequest) -> HttpResponse:
             f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
         )
         return HttpResponse(f"Bad filter. {errors}\n", status=400, content_type="text/plain")
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield writer.writerow(CSV_HEADER)
-        for aid_request in filterset.qs.iterator(chunk_size=2000):
-            yield writer.writerow(request_csv_row(request, aid_request))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aid-requests.csv"'
-    return response
+    return requests_csv(request, filterset.qs)
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    responses = cited(
+    responses = (
         AidResponse.objects.select_related("responder", "voiced_by", "stance__trigger")
-    ).prefetch_related("conflicts_with")
+        .with_citations()
+        .prefetch_related("conflicts_with")
+    )
     aid_request = get_object_or_404(
-        cited(AidRequest.objects.for_listing().select_related("item__maker")).prefetch_related(
-            Prefetch("responses", responses)
-        ),
+        AidRequest.objects.for_listing()
+        .select_related("item__maker")
+        .with_citations()
+        .prefetch_related(Prefetch("responses", responses)),
         pk=pk,
     )
     return render(
@@ -207,7 +138,9 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .select_related("request", "stance")
             .order_by("-responded_on", "-pk")[:shown],
             "stances": PolicyStance.objects.filter(holder=actor).select_related("trigger")[:shown],
-            "roles": cited(Role.objects.filter(person=actor).select_related("organisation")),
+            "roles": Role.objects.filter(person=actor)
+            .select_related("organisation")
+            .with_citations(),
             "positions": Role.objects.filter(organisation=actor).select_related("person"),
             "contributions": Contribution.objects.filter(
                 Q(donor=actor) | Q(recipient=actor) | Q(intermediary=actor)
@@ -255,7 +188,7 @@ def stance_list(request: HttpRequest) -> HttpResponse:
 
 def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:
     stance = get_object_or_404(
-        cited(PolicyStance.objects.select_related("holder", "trigger", "supersedes")),
+        PolicyStance.objects.select_related("holder", "trigger", "supersedes").with_citations(),
         slug=slug,
     )
     return render(
@@ -272,7 +205,7 @@ def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(cited(Event.objects.prefetch_related("actors")), slug=slug)
+    event = get_object_or_404(Event.objects.prefetch_related("actors").with_citations(), slug=slug)
     return render(
         request,
         "requests_app/event_detail.html",
@@ -282,7 +215,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def contribution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contribution = get_object_or_404(
-        cited(Contribution.objects.select_related("donor", "recipient", "intermediary", "item")),
+        Contribution.objects.select_related(
+            "donor", "recipient", "intermediary", "item"
+        ).with_citations(),
         slug=slug,
     )
     return render(request, "requests_app/contribution_detail.html", {"contribution": contribution})

@@ -180,3 +180,49 @@ def queries_for(client):
         return len(captured)
 
     return count
+
+
+@pytest.fixture
+def make_user(db):
+    """A user holding the given permissions of the app's models ('add_aidresponse', …)."""
+    from django.contrib.auth.models import Permission, User
+
+    def make(username: str = "reader", *codenames: str, **fields) -> User:
+        user = User.objects.create_user(username=username, password="pw-for-tests-only", **fields)
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="requests_app", codename__in=codenames
+            )
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def curator(make_user):
+    """A user who may add, change and delete every kind of record."""
+    from django.contrib.auth.models import Permission
+
+    codenames = Permission.objects.filter(content_type__app_label="requests_app").values_list(
+        "codename", flat=True
+    )
+    return make_user("curator", *codenames)
+
+
+@pytest.fixture
+def token_for(db):
+    from rest_framework.authtoken.models import Token
+
+    def token(user) -> str:
+        return Token.objects.get_or_create(user=user)[0].key
+
+    return token
+
+
+@pytest.fixture
+def api(db):
+    """An API client; `api.credentials(HTTP_AUTHORIZATION=...)` to authenticate."""
+    from rest_framework.test import APIClient
+
+    return APIClient()

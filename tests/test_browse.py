@@ -107,6 +107,8 @@ def test_sorting_by_date_oldest_first(client, seeded):
         ({"source": "abc"}, "Source article"),
         ({"ordering": "password"}, "Sort by"),
         ({"q": "x" * 201}, "Search"),
+        ({"requester": "uk\x00raine"}, "Requester"),
+        ({"source": "\x00"}, "Source article"),
     ],
 )
 def test_bad_filter_value_shows_the_form_error_not_a_500(client, seeded, params, field):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from .base import (
+    FactQuerySet,
     SluggedModel,
     SlugQuerySet,
     TimeStampedModel,
@@ -34,13 +35,13 @@ class Actor(SluggedModel):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, help_text="The name readers know best, in English.")
-    kind = models.CharField(max_length=30, choices=Kind)
+    kind = models.CharField(max_length=30, choices=Kind, help_text="What sort of actor it is.")
     country = CountryField(
         blank=True,
         help_text="The country the actor belongs to or is (ISO 3166 alpha-2); blank for "
         "international organisations.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Who this is, in a sentence or two.")
 
     objects = ActorQuerySet.as_manager()
 
@@ -63,7 +64,7 @@ class ActorAlias(TimeStampedModel):
     """Another spelling of an actor's name that sources use: Umierov, Zelenskiy, Kiev, 윤석열."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="The spelling, as a source writes it.")
     language = models.CharField(
         max_length=12,
         blank=True,
@@ -88,7 +89,7 @@ class ActorAlias(TimeStampedModel):
     natural_key.dependencies = ["requests_app.actor"]
 
 
-class RoleQuerySet(SlugQuerySet):
+class RoleQuerySet(FactQuerySet):
     def held_on(self, day):
         """Roles a source places around `day`: started by then and not known to have ended."""
         return self.filter(held_from__lte=day).filter(

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from .actors import Actor
 from .base import (
+    FactQuerySet,
     Qualifier,
     SluggedModel,
-    SlugQuerySet,
     format_amount,
     format_partial_date,
     precision_constraint,
@@ -20,7 +20,7 @@ from .items import Item, currency_code
 REQUEST_DOCUMENT = SearchVector("title", "summary", config="simple")
 
 
-class AidRequestQuerySet(SlugQuerySet):
+class AidRequestQuerySet(FactQuerySet):
     # More words than this in a search add cost, not precision.
     MAX_SEARCH_TERMS = 8
 
@@ -121,9 +121,11 @@ class AidRequest(SluggedModel):
     quantity = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="How many, if the source says."
     )
-    made_on = models.DateField()
+    made_on = models.DateField(help_text="When the request was made, as precisely as reported.")
     made_on_precision = precision_field()
-    channel = models.CharField(max_length=20, choices=Channel)
+    channel = models.CharField(
+        max_length=20, choices=Channel, help_text="How the request was made."
+    )
     mode = models.CharField(
         max_length=12,
         choices=Mode,
@@ -208,14 +210,14 @@ class AidResponse(SluggedModel):
         related_name="responses_voiced",
         help_text="The person or body that gave the answer, e.g. a security adviser.",
     )
-    responded_on = models.DateField()
+    responded_on = models.DateField(help_text="When the answer was given or reported.")
     responded_on_precision = precision_field()
     decision = models.CharField(
         max_length=20,
         choices=Decision,
         help_text="'Declined to comment' is kept but leaves the request's status as it was.",
     )
-    summary = models.TextField()
+    summary = models.TextField(help_text="What was answered, in a sentence or two.")
     reason = models.TextField(blank=True, help_text="The reason the responder gave.")
     stance = models.ForeignKey(
         PolicyStance,
@@ -234,7 +236,7 @@ class AidResponse(SluggedModel):
         blank=True, help_text="Where sources report this answer differently, and how."
     )
 
-    objects = SlugQuerySet.as_manager()
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         ordering = ["responded_on", "pk"]
@@ -289,13 +291,25 @@ class Contribution(SluggedModel):
         related_name="contributions",
         help_text="The request this answers, if a source links them.",
     )
-    description = models.TextField()
-    quantity = models.PositiveBigIntegerField(null=True, blank=True)
+    description = models.TextField(help_text="What was given, as the source describes it.")
+    quantity = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="How many, if the source says."
+    )
     amount = models.DecimalField(
         max_digits=20, decimal_places=2, null=True, blank=True, help_text="In original currency."
     )
-    currency = models.CharField(max_length=3, blank=True, validators=[currency_code])
-    amount_qualifier = models.CharField(max_length=13, choices=Qualifier, default=Qualifier.EXACT)
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[currency_code],
+        help_text="ISO 4217 code of the amount's currency, e.g. KRW.",
+    )
+    amount_qualifier = models.CharField(
+        max_length=13,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text="How the source states the amount: exactly, approximately, more than, up to.",
+    )
     amount_usd = models.DecimalField(
         max_digits=20,
         decimal_places=2,
@@ -304,16 +318,21 @@ class Contribution(SluggedModel):
         help_text="The US dollar figure the source gives, if it gives one; never computed here.",
     )
     amount_usd_qualifier = models.CharField(
-        max_length=13, choices=Qualifier, default=Qualifier.EXACT
+        max_length=13,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text="How the source states the dollar figure, e.g. approximately.",
     )
-    status = models.CharField(max_length=10, choices=Status)
+    status = models.CharField(
+        max_length=10, choices=Status, help_text="Whether the aid was pledged or delivered."
+    )
     given_on = models.DateField(null=True, blank=True, help_text="When pledged or delivered.")
     given_on_precision = precision_field()
     conflict_note = models.TextField(
         blank=True, help_text="Where sources report this contribution differently, and how."
     )
 
-    objects = SlugQuerySet.as_manager()
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_on", "pk"]

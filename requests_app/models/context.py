@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from .actors import Actor
 from .base import (
+    FactQuerySet,
     SluggedModel,
-    SlugQuerySet,
     format_partial_date,
     precision_constraint,
     precision_field,
@@ -24,18 +24,18 @@ class Event(SluggedModel):
         ELECTION = "election", "Election"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=200)
-    summary = models.TextField()
-    kind = models.CharField(max_length=12, choices=Kind)
-    occurred_on = models.DateField()
+    title = models.CharField(max_length=200, help_text="What happened, in a few words.")
+    summary = models.TextField(help_text="What happened, in a sentence or two.")
+    kind = models.CharField(max_length=12, choices=Kind, help_text="What sort of event.")
+    occurred_on = models.DateField(help_text="When it happened, as precisely as reported.")
     occurred_on_precision = precision_field()
-    location = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Where, if relevant.")
     actors = models.ManyToManyField(Actor, blank=True, related_name="events")
     conflict_note = models.TextField(
         blank=True, help_text="Where sources disagree about this event, and how."
     )
 
-    objects = SlugQuerySet.as_manager()
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_on", "title"]
@@ -52,7 +52,7 @@ class Event(SluggedModel):
         return format_partial_date(self.occurred_on, self.occurred_on_precision)
 
 
-class PolicyStanceQuerySet(SlugQuerySet):
+class PolicyStanceQuerySet(FactQuerySet):
     def in_force_on(self, day):
         """Stances whose holders said they applied on `day` (open-ended on either side)."""
         return self.filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=day)).filter(
@@ -77,12 +77,14 @@ class PolicyStance(SluggedModel):
         PERMITS = "permits", "Permits"
 
     holder = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="stances")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, help_text="The stance in a few words.")
     subject = models.CharField(
         max_length=200, help_text="What the stance is about, e.g. 'Weapons to Ukraine'."
     )
-    summary = models.TextField()
-    position = models.CharField(max_length=25, choices=Position)
+    summary = models.TextField(help_text="What the stance says, in a sentence or two.")
+    position = models.CharField(
+        max_length=25, choices=Position, help_text="Where it leaves the subject."
+    )
     legal_basis = models.CharField(
         max_length=300, blank=True, help_text="e.g. the Foreign Trade Act."
     )

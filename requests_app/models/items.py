@@ -37,8 +37,10 @@ class Item(SluggedModel):
         NON_LETHAL = "non_lethal", "Non-lethal"
         DISPUTED = "disputed", "Disputed"
 
-    name = models.CharField(max_length=200)
-    category = models.CharField(max_length=20, choices=Category)
+    name = models.CharField(max_length=200, help_text="The name readers know best.")
+    category = models.CharField(
+        max_length=20, choices=Category, help_text="What kind of help it is."
+    )
     lethality = models.CharField(
         max_length=10,
         choices=Lethality,
@@ -46,7 +48,7 @@ class Item(SluggedModel):
         "(Zelensky: air defence is 'not weapons').",
     )
     lethality_note = models.TextField(blank=True, help_text="Who frames it how, if disputed.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="What it is, in a sentence or two.")
     maker = models.ForeignKey(
         Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="items_made"
     )
@@ -58,12 +60,21 @@ class Item(SluggedModel):
         related_name="variants",
         help_text="The family this system belongs to, e.g. M-SAM2 is a variant of Cheongung.",
     )
-    unit_cost = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    unit_cost = models.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The price of one unit, if a source gives it, in its original currency.",
+    )
     unit_cost_currency = models.CharField(
         max_length=3, blank=True, validators=[currency_code], help_text="ISO 4217, e.g. KRW."
     )
     unit_cost_qualifier = models.CharField(
-        max_length=13, choices=Qualifier, default=Qualifier.EXACT
+        max_length=13,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text="How the source states the price, e.g. up to.",
     )
 
     objects = ItemQuerySet.as_manager()
@@ -102,7 +113,7 @@ class ItemAlias(TimeStampedModel):
     """Another designation sources use for an item: KM-SAM and M-SAM for Cheongung."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="The designation, as a source writes it.")
     language = models.CharField(max_length=12, blank=True, help_text="BCP 47 code, e.g. 'ko'.")
 
     objects = ItemAliasQuerySet.as_manager()

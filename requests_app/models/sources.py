@@ -36,8 +36,8 @@ class SourceArticle(SluggedModel):
         help_text="How the publisher was identified: a byline, site furniture, a donation appeal…",
     )
     url = models.URLField(max_length=500, blank=True, help_text="Where it was published, if known.")
-    author = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField()
+    author = models.CharField(max_length=200, blank=True, help_text="The byline, if any.")
+    published_on = models.DateField(help_text="When it was published, as precisely as known.")
     published_on_precision = precision_field()
     date_evidence = models.TextField(
         help_text="How the publication date was established: a dateline, weekday names, "
@@ -149,6 +149,11 @@ class Citation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.source.get_absolute_url()}#citation-{self.pk}"
+
+    @classmethod
+    def target_field_for(cls, model) -> str:
+        """The field of a citation that points to a fact of `model`."""
+        return next(f for f in cls.TARGET_FIELDS if cls._meta.get_field(f).related_model is model)
 
     @property
     def target_field(self) -> str | None:

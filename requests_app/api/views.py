@@ -1,0 +1,286 @@
+"""API v1: reads are public; writes need a user with the model's permission."""
+
+import csv
+import io
+
+from django.db.models import Prefetch, ProtectedError
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, renderers, viewsets
+
+from .. import filters, services
+from ..exports import requests_csv
+from ..models import (
+    Actor,
+    AidRequest,
+    AidResponse,
+    Citation,
+    Contribution,
+    Event,
+    Item,
+    PolicyStance,
+    SourceArticle,
+)
+from . import serializers
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "Other records depend on this one."
+    default_code = "protected"
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """CSV for the request list; anything else (an error) becomes `field,message` rows."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["field", "message"])
+        for field, messages in (data or {}).items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                writer.writerow([field, message])
+        return out.getvalue()
+
+
+ERRORS = {
+    400: OpenApiResponse(description="A parameter or field is invalid; the body names it."),
+    404: OpenApiResponse(description="No such record, or no such page."),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    401: OpenApiResponse(description="Not authenticated: send `Authorization: Token <key>`."),
+    403: OpenApiResponse(description="Authenticated, but without the model permission."),
+}
+
+
+def curated_schema(noun: str, serializer, **extra):
+    """The documented answers of a viewset's actions, errors included."""
+    actions = dict(
+        list=extend_schema(summary=f"List {noun}", responses={200: serializer, **ERRORS}),
+        retrieve=extend_schema(summary=f"One of the {noun}", responses={200: serializer, **ERRORS}),
+        create=extend_schema(
+            summary=f"Add to the {noun}", responses={201: serializer, **WRITE_ERRORS}
+        ),
+        update=extend_schema(summary="Replace", responses={200: serializer, **WRITE_ERRORS}),
+        partial_update=extend_schema(summary="Change", responses={200: serializer, **WRITE_ERRORS}),
+        destroy=extend_schema(
+            summary="Delete",
+            responses={
+                204: None,
+                **WRITE_ERRORS,
+                409: OpenApiResponse(description="Refused: other records depend on it."),
+            },
+        ),
+    )
+    return extend_schema_view(**{**actions, **extra})
+
+
+class CuratedViewSet(viewsets.ModelViewSet):
+    """Deleting a record that facts depend on is refused with the list of what depends on it."""
+
+    def perform_destroy(self, instance) -> None:
+        try:
+            services.fact_delete(fact=instance)
+        except ProtectedError as error:
+            dependents = sorted({str(obj) for obj in error.protected_objects})
+            raise Conflict(
+                {
+                    "detail": f"“{instance}” cannot be deleted: other records depend on it.",
+                    "protected": dependents[:50],
+                }
+            ) from error
+
+
+@curated_schema("actors", serializers.ActorSerializer)
+class ActorViewSet(CuratedViewSet):
+    queryset = Actor.objects.prefetch_related("aliases")
+    serializer_class = serializers.ActorSerializer
+    filterset_class = filters.ActorFilter
+    lookup_field = "slug"
+
+
+@curated_schema("items", serializers.ItemSerializer)
+class ItemViewSet(CuratedViewSet):
+    queryset = Item.objects.select_related("maker", "variant_of").prefetch_related("aliases")
+    serializer_class = serializers.ItemSerializer
+    filterset_class = filters.ItemFilter
+    lookup_field = "slug"
+
+
+@curated_schema("source articles", serializers.SourceArticleSerializer)
+class SourceArticleViewSet(CuratedViewSet):
+    queryset = SourceArticle.objects.select_related("publisher")
+    serializer_class = serializers.SourceArticleSerializer
+    filterset_class = filters.SourceArticleFilter
+
+
+@curated_schema("policy stances", serializers.StanceSerializer)
+class StanceViewSet(CuratedViewSet):
+    queryset = PolicyStance.objects.select_related(
+        "holder", "supersedes", "trigger"
+    ).with_citations()
+    serializer_class = serializers.StanceSerializer
+    filterset_class = filters.PolicyStanceFilter
+    lookup_field = "slug"
+
+
+@curated_schema("events", serializers.EventSerializer)
+class EventViewSet(CuratedViewSet):
+    queryset = Event.objects.prefetch_related("actors").with_citations()
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+    lookup_field = "slug"
+
+
+REQUEST_EXAMPLE = OpenApiExample(
+    "Declined: Cheongung",
+    response_only=True,
+    value={
+        "id": 10,
+        "url": "http://127.0.0.1:8000/api/v1/requests/10/",
+        "html_url": "/requests/10/",
+        "slug": "ua-kr-2024-11-cheongung",
+        "title": "Cheongung air defence missile systems",
+        "status": "declined",
+        "requester": {
+            "slug": "ukraine",
+            "name": "Ukraine",
+            "kind": "country",
+            "country": "UA",
+            "url": "http://127.0.0.1:8000/api/v1/actors/ukraine/",
+        },
+        "item": {
+            "slug": "cheongung",
+            "name": "Cheongung (KM-SAM)",
+            "category": "air_defence",
+            "lethality": "disputed",
+            "url": "http://127.0.0.1:8000/api/v1/items/cheongung/",
+        },
+        "made_on": "2024-11-27",
+        "made_on_precision": "day",
+        "channel": "official_visit",
+        "mode": "purchase",
+        "current_stance": {
+            "slug": "kr-declines-arms-sales-2024-11",
+            "title": "Weapon sales to Ukraine declined under trade law",
+            "position": "prohibits",
+            "in_force_from": "2024-11-28",
+            "in_force_from_precision": "day",
+            "url": "http://127.0.0.1:8000/api/v1/stances/kr-declines-arms-sales-2024-11/",
+        },
+    },
+)
+
+
+@curated_schema(
+    "aid requests",
+    serializers.AidRequestSerializer,
+    list=extend_schema(
+        summary="List aid requests",
+        description="Filter with the same parameters as the /requests/ page; add `format=csv` "
+        "for every matching request as CSV (not paginated).",
+        responses={200: serializers.AidRequestSerializer, **ERRORS},
+        examples=[REQUEST_EXAMPLE],
+    ),
+)
+class AidRequestViewSet(CuratedViewSet):
+    queryset = (
+        AidRequest.objects.for_listing()
+        .with_citations()
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                AidResponse.objects.select_related("responder", "stance").with_citations(),
+            )
+        )
+    )
+    serializer_class = serializers.AidRequestSerializer
+    filterset_class = filters.AidRequestFilter
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [*super().get_renderers(), CSVRenderer()]
+        return super().get_renderers()
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return requests_csv(request, self.filter_queryset(AidRequest.objects.for_listing()))
+        return super().list(request, *args, **kwargs)
+
+
+RESPONSE_EXAMPLE = OpenApiExample(
+    "Record a refusal with its quote",
+    request_only=True,
+    value={
+        "slug": "kr-declines-cheongung-2024-11-28",
+        "request": 10,
+        "responder": "south-korea",
+        "responded_on": "2024-11-28",
+        "responded_on_precision": "day",
+        "decision": "declined",
+        "summary": "Seoul declines the sale.",
+        "reason": "Trade law restricts exports to war zones.",
+        "stance": "kr-declines-arms-sales-2024-11",
+        "citations": [
+            {
+                "source": 5,
+                "quote": "the South Korean government ultimately declined the weapon sales",
+            }
+        ],
+    },
+)
+
+
+@curated_schema(
+    "responses",
+    serializers.AidResponseSerializer,
+    create=extend_schema(
+        summary="Record a response",
+        description="Records an answer to a request, with its first citations, and re-derives "
+        "the request's status in the same transaction.",
+        responses={201: serializers.AidResponseSerializer, **WRITE_ERRORS},
+        examples=[RESPONSE_EXAMPLE],
+    ),
+)
+class AidResponseViewSet(CuratedViewSet):
+    queryset = (
+        AidResponse.objects.select_related("request", "responder", "voiced_by", "stance")
+        .prefetch_related("conflicts_with")
+        .with_citations()
+    )
+    serializer_class = serializers.AidResponseSerializer
+    filterset_class = filters.AidResponseFilter
+
+
+@curated_schema("contributions", serializers.ContributionSerializer)
+class ContributionViewSet(CuratedViewSet):
+    queryset = Contribution.objects.select_related(
+        "donor", "recipient", "intermediary", "item", "request"
+    ).with_citations()
+    serializer_class = serializers.ContributionSerializer
+    filterset_class = filters.ContributionFilter
+    lookup_field = "slug"
+
+
+@curated_schema("citations", serializers.CitationSerializer)
+class CitationViewSet(CuratedViewSet):
+    queryset = Citation.objects.select_related(
+        "source__publisher",
+        "request",
+        "response",
+        "stance",
+        "contribution",
+        "event",
+        "role__person",
+    )
+    serializer_class = serializers.CitationSerializer
+    filterset_class = filters.CitationFilter

@@ -1,0 +1,74 @@
+"""The request list as CSV, for the page's download link and the API's ?format=csv."""
+
+import csv
+
+from django.http import HttpRequest, StreamingHttpResponse
+
+from .models import AidRequest
+
+HEADER = [
+    "id",
+    "url",
+    "title",
+    "status",
+    "requester",
+    "addressee",
+    "voiced_by",
+    "item",
+    "category",
+    "lethality",
+    "quantity",
+    "made_on",
+    "made_on_precision",
+    "channel",
+    "mode",
+    "current_stance",
+    "current_stance_position",
+    "latest_response_on",
+]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so rows stream as they are written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _row(request: HttpRequest, aid_request: AidRequest) -> list:
+    stance = aid_request.current_stance
+    latest = aid_request.latest_response
+    return [
+        aid_request.pk,
+        request.build_absolute_uri(aid_request.get_absolute_url()),
+        aid_request.title,
+        aid_request.status,
+        aid_request.requester.name,
+        aid_request.addressee.name,
+        aid_request.voiced_by.name if aid_request.voiced_by else "",
+        aid_request.item.name,
+        aid_request.item.category,
+        aid_request.item.lethality,
+        aid_request.quantity or "",
+        aid_request.made_on.isoformat(),
+        aid_request.made_on_precision,
+        aid_request.channel,
+        aid_request.mode,
+        stance.title if stance else "",
+        stance.position if stance else "",
+        latest.responded_on.isoformat() if latest else "",
+    ]
+
+
+def requests_csv(request: HttpRequest, queryset) -> StreamingHttpResponse:
+    """Stream every request of `queryset` (loaded with for_listing()) as CSV rows."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(HEADER)
+        for aid_request in queryset.iterator(chunk_size=2000):
+            yield writer.writerow(_row(request, aid_request))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aid-requests.csv"'
+    return response
