@@ -64,3 +64,25 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     if found < 0:
         return None
     return positions[found], positions[found + len(needle) - 1] + 1
+
+
+def divergence(quote: str, text: str) -> str:
+    """Where a quote stops matching the text, said so a curator can fix it."""
+    needle, haystack = normalise(quote), normalise(text)
+    # The longest start of the quote that the text contains; containing a start of length n
+    # means containing every shorter one, so a binary search finds it.
+    low, high = 0, len(needle)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if needle[:middle] in haystack:
+            low = middle
+        else:
+            high = middle - 1
+    if low < min(12, len(needle)):
+        return "No passage of the article starts like this quote."
+    matched = needle[:low]
+    resumes = haystack.find(matched) + low
+    return (
+        f"The article matches it up to “…{matched[-40:]}”, then reads "
+        f"“{haystack[resumes : resumes + 40]}…” where the quote has “{needle[low : low + 40]}…”."
+    )

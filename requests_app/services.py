@@ -1,5 +1,6 @@
 """Writes that touch several models. The admin, the API and the fixture loader all come here."""
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from .models import AidRequest, AidResponse, Citation
+from . import intake
+from .models import Actor, AidRequest, AidResponse, Citation, DatePrecision, SourceArticle
 
 
 @transaction.atomic
@@ -33,55 +36,73 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
     return aid_request
 
 
-@transaction.atomic
-def response_save(*, response: AidResponse) -> AidResponse:
-    """Validate and save a response, then re-derive the status of every request it touches."""
-    response.full_clean()
-    previous_request_id = (
-        AidResponse.objects.filter(pk=response.pk).values_list("request_id", flat=True).first()
+class StaleEdit(Exception):
+    """Someone saved the record after the editor loaded it: the edit would overwrite theirs."""
+
+    def __init__(self, record) -> None:
+        latest = record.history.select_related("history_user").first()
+        who = f" by {latest.history_user}" if latest and latest.history_user else ""
+        when = f" at {timezone.localtime(latest.history_date):%H:%M on %d %B %Y}" if latest else ""
+        super().__init__(
+            f"This {record._meta.verbose_name} was changed{who}{when} after you opened it. "
+            "Reload the page to see that change, then make yours again."
+        )
+
+
+def unique_slug(record) -> str:
+    """A slug made from the record's name that no other record of its kind has."""
+    base = slugify(str(record))[:100].strip("-") or record._meta.model_name
+    taken = set(type(record).objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return next(
+        candidate
+        for candidate in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+        if candidate not in taken
     )
-    response.save()
-    request_refresh_status(aid_request=response.request)
-    if previous_request_id not in (None, response.request_id):
-        request_refresh_status(aid_request=AidRequest.objects.get(pk=previous_request_id))
-    return response
 
 
 @transaction.atomic
-def response_delete(*, response: AidResponse) -> None:
-    aid_request = response.request
-    response.delete()
-    request_refresh_status(aid_request=aid_request)
+def record_save(*, record, expected_version: int | None = None, citations: Iterable[Citation] = ()):
+    """Validate and save any record, with new citations of it: all of it, or nothing.
 
-
-@transaction.atomic
-def citation_save(*, citation: Citation) -> Citation:
-    """Save a citation whose quote is verified against its article's body."""
-    citation.full_clean()
-    citation.save()
-    return citation
-
-
-@transaction.atomic
-def fact_save(*, fact, citations: Iterable[Citation] = ()):
-    """Validate and save any fact, with new citations of it: all of it, or nothing."""
-    if isinstance(fact, AidResponse):
-        response_save(response=fact)
-    else:
-        fact.full_clean()
-        fact.save()
+    Every save counts a version; given the version an editor started from, a save over a
+    newer one is refused (StaleEdit). A response re-derives the status of its request, and
+    of the request it was moved from.
+    """
+    if hasattr(record, "slug") and not record.slug:
+        record.slug = unique_slug(record)
+    record.full_clean()
+    moved_from = None
+    if record.pk is not None:
+        current = (
+            type(record).objects.select_for_update().filter(pk=record.pk).values("version").first()
+        )
+        if current is not None:
+            if expected_version not in (None, current["version"]):
+                raise StaleEdit(record)
+            record.version = current["version"] + 1
+        if isinstance(record, AidResponse):
+            moved_from = (
+                AidResponse.objects.filter(pk=record.pk)
+                .values_list("request_id", flat=True)
+                .first()
+            )
+    record.save()
+    if isinstance(record, AidResponse):
+        request_refresh_status(aid_request=record.request)
+        if moved_from not in (None, record.request_id):
+            request_refresh_status(aid_request=AidRequest.objects.get(pk=moved_from))
     for citation in citations:
-        setattr(citation, Citation.target_field_for(type(fact)), fact)
-        citation_save(citation=citation)
-    return fact
+        setattr(citation, Citation.target_field_for(type(record)), record)
+        record_save(record=citation)
+    return record
 
 
-def fact_delete(*, fact) -> None:
-    """Delete a fact; a response re-derives its request's status."""
-    if isinstance(fact, AidResponse):
-        response_delete(response=fact)
-    else:
-        fact.delete()
+@transaction.atomic
+def record_delete(*, record) -> None:
+    """Delete a record; deleting a response re-derives its request's status."""
+    record.delete()
+    if isinstance(record, AidResponse):
+        request_refresh_status(aid_request=record.request)
 
 
 class FixtureError(Exception):
@@ -92,7 +113,7 @@ def _field_values(obj, fields) -> list:
     return [field.get_prep_value(field.value_from_object(obj)) for field in fields]
 
 
-def _fixture_object_save(deserialized, now) -> str:
+def _fixture_object_save(deserialized, now, reason: str) -> str:
     """Save one deserialized object unless the database already holds the same facts."""
     obj = deserialized.object
     model = type(obj)
@@ -114,6 +135,7 @@ def _fixture_object_save(deserialized, now) -> str:
             if not field.editable:
                 setattr(obj, field.attname, field.value_from_object(existing))
         obj.updated_at = now
+        obj.version = existing.version + 1
         obj._state.adding = False  # so validation treats it as the row it replaces
         outcome = "updated"
     try:
@@ -121,6 +143,10 @@ def _fixture_object_save(deserialized, now) -> str:
     except ValidationError as error:
         raise FixtureError(f"{model._meta.label} “{obj}”: {' '.join(error.messages)}") from error
     deserialized.save()
+    # Fixtures save raw, which history does not see: record the change here.
+    model.history.bulk_history_create(
+        [obj], update=outcome == "updated", default_change_reason=reason
+    )
     return outcome
 
 
@@ -138,7 +164,8 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
         try:
             with path.open(encoding="utf-8") as fixture:
                 for deserialized in serializers.deserialize("json", fixture):
-                    file_counts[_fixture_object_save(deserialized, now)] += 1
+                    outcome = _fixture_object_save(deserialized, now, f"Loaded from {path.name}")
+                    file_counts[outcome] += 1
         except (OSError, DeserializationError, IntegrityError, FixtureError) as error:
             raise FixtureError(f"{path.name}: {error}") from error
         if report:
@@ -147,3 +174,45 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
     for aid_request in AidRequest.objects.all():
         request_refresh_status(aid_request=aid_request)
     return counts
+
+
+def partial_date(text: str) -> tuple[datetime.date, str]:
+    """'2024-11-28', '2024-11' or '2024' as a date and its precision."""
+    formats = {
+        "%Y-%m-%d": DatePrecision.DAY,
+        "%Y-%m": DatePrecision.MONTH,
+        "%Y": DatePrecision.YEAR,
+    }
+    for date_format, precision in formats.items():
+        try:
+            return datetime.datetime.strptime(text, date_format).date(), precision
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date: give YYYY-MM-DD, YYYY-MM or YYYY.")
+
+
+@transaction.atomic
+def article_import(
+    *,
+    raw_text: str,
+    publisher: Actor | None,
+    published_on: str,
+    url: str = "",
+    title: str = "",
+    date_evidence: str = "",
+    language: str = "en",
+) -> SourceArticle:
+    """A new source article from a scraped page's text, cleaned of site furniture."""
+    title, body = intake.clean_text(raw_text, title)
+    day, precision = partial_date(published_on)
+    article = SourceArticle(
+        title=title,
+        body=body,
+        publisher=publisher,
+        url=url,
+        published_on=day,
+        published_on_precision=precision,
+        date_evidence=date_evidence or "Given by the curator at import.",
+        language=language,
+    )
+    return record_save(record=article)

@@ -134,7 +134,7 @@ def record_response(db, south_korea):
             summary=f"{decision} on {on}",
             **fields,
         )
-        return services.response_save(response=response)
+        return services.record_save(record=response)
 
     return record
 
@@ -165,7 +165,7 @@ def article(make_article) -> SourceArticle:
 @pytest.fixture
 def cite(db):
     def cite(article: SourceArticle, quote: str, **target) -> Citation:
-        return services.citation_save(citation=Citation(source=article, quote=quote, **target))
+        return services.record_save(record=Citation(source=article, quote=quote, **target))
 
     return cite
 

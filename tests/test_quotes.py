@@ -49,3 +49,20 @@ def test_quote_not_in_article_is_refused_with_the_quote_shown(article, aid_reque
 
     assert "“Seoul agreed to sell Cheongung.”" in error.value.message_dict["quote"][0]
     assert not Citation.objects.exists()
+
+
+def test_error_shows_where_the_quote_leaves_the_article(article, aid_request, cite):
+    quote = "citing potential violations of internal trade laws restricting exports"
+
+    with pytest.raises(ValidationError) as error:
+        cite(article, quote, request=aid_request)
+
+    message = error.value.message_dict["quote"][0]
+    assert "matches it up to “…citing potential violations of ”" in message
+    assert "then reads “external trade laws" in message
+    assert "where the quote has “internal trade laws" in message
+
+
+def test_error_says_when_nothing_in_the_article_starts_like_the_quote(article, aid_request, cite):
+    with pytest.raises(ValidationError, match="No passage of the article starts like this quote"):
+        cite(article, "Completely invented words.", request=aid_request)

@@ -235,7 +235,7 @@ class FactSerializer(ModelCleanSerializer):
     def create(self, validated_data):
         citations = [Citation(**c) for c in validated_data.pop("citations", [])]
         m2m = self._pop_many_to_many(validated_data)
-        fact = services.fact_save(fact=self.Meta.model(**validated_data), citations=citations)
+        fact = services.record_save(record=self.Meta.model(**validated_data), citations=citations)
         self._set_many_to_many(fact, m2m)
         return fact
 
@@ -245,7 +245,7 @@ class FactSerializer(ModelCleanSerializer):
         m2m = self._pop_many_to_many(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        fact = services.fact_save(fact=instance)
+        fact = services.record_save(record=instance)
         self._set_many_to_many(fact, m2m)
         return fact
 
@@ -669,9 +669,9 @@ class CitationSerializer(ModelCleanSerializer):
         validators = []
 
     def create(self, validated_data):
-        return services.citation_save(citation=Citation(**validated_data))
+        return services.record_save(record=Citation(**validated_data))
 
     def update(self, instance, validated_data):
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return services.citation_save(citation=instance)
+        return services.record_save(record=instance)

@@ -89,7 +89,7 @@ class CuratedViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance) -> None:
         try:
-            services.fact_delete(fact=instance)
+            services.record_delete(record=instance)
         except ProtectedError as error:
             dependents = sorted({str(obj) for obj in error.protected_objects})
             raise Conflict(

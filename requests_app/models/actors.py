@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from .base import (
     FactQuerySet,
@@ -44,6 +45,7 @@ class Actor(SluggedModel):
     description = models.TextField(blank=True, help_text="Who this is, in a sentence or two.")
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +74,7 @@ class ActorAlias(TimeStampedModel):
     )
 
     objects = ActorAliasQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor", "name"]
@@ -125,6 +128,7 @@ class Role(SluggedModel):
     held_until_precision = precision_field()
 
     objects = RoleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", "held_from"]

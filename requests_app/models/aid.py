@@ -2,6 +2,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .base import (
@@ -154,6 +155,7 @@ class AidRequest(SluggedModel):
     )
 
     objects = AidRequestQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-made_on", "title"]
@@ -237,6 +239,7 @@ class AidResponse(SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["conflicts_with"])
 
     class Meta:
         ordering = ["responded_on", "pk"]
@@ -333,6 +336,7 @@ class Contribution(SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-given_on", "pk"]

@@ -83,6 +83,11 @@ class TimeStampedModel(models.Model):
     updated_at = models.DateTimeField(
         auto_now=True, db_index=True, help_text="When this record last changed."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one at every save; an edit of an older version is refused.",
+    )
 
     class Meta:
         abstract = True

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .base import (
@@ -36,6 +37,7 @@ class Event(SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["actors"])
 
     class Meta:
         ordering = ["occurred_on", "title"]
@@ -117,6 +119,7 @@ class PolicyStance(SluggedModel):
     )
 
     objects = PolicyStanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         # 'Long-standing' stances (no start date) come first on every database.

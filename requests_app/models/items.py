@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .base import Qualifier, SluggedModel, SlugQuerySet, TimeStampedModel, format_amount
@@ -78,6 +79,7 @@ class Item(SluggedModel):
     )
 
     objects = ItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +119,7 @@ class ItemAlias(TimeStampedModel):
     language = models.CharField(max_length=12, blank=True, help_text="BCP 47 code, e.g. 'ko'.")
 
     objects = ItemAliasQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["item", "name"]

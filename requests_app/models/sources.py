@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from ..quotes import quote_in_text
+from ..quotes import divergence, quote_in_text
 from .actors import Actor
 from .base import (
     SluggedModel,
@@ -49,6 +50,7 @@ class SourceArticle(SluggedModel):
     )
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -61,7 +63,8 @@ class SourceArticle(SluggedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.publisher_name}, {self.published_on_display})"
+        # Title and date only: menus of articles must not load each one's publisher.
+        return f"{self.title} ({self.published_on_display})"
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:source-detail", args=[self.pk])
@@ -121,6 +124,7 @@ class Citation(TimeStampedModel):
     )
 
     objects = CitationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "pk"]
@@ -145,7 +149,7 @@ class Citation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"“{self.quote[:80]}” ({self.source.publisher_name})"
+        return f"“{self.quote[:80]}”"
 
     def get_absolute_url(self) -> str:
         return f"{self.source.get_absolute_url()}#citation-{self.pk}"
@@ -186,5 +190,8 @@ class Citation(TimeStampedModel):
     def clean(self) -> None:
         if self.source_id and self.quote and not quote_in_text(self.quote, self.source.body):
             raise ValidationError(
-                {"quote": f"This quote does not occur in “{self.source.title}”: “{self.quote}”"}
+                {
+                    "quote": f"This quote does not occur in “{self.source.title}”: "
+                    f"“{self.quote}”. {divergence(self.quote, self.source.body)}"
+                }
             )

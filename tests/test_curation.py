@@ -1,0 +1,247 @@
+"""The curators' admin: inlines, quote checks, history, stale edits, roles, article intake."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.urls import reverse
+
+from requests_app.models import Actor, AidRequest, AidResponse, Citation, SourceArticle
+
+NOV_28 = datetime.date(2024, 11, 28)
+
+
+def admin_url(model, action: str, *args) -> str:
+    return reverse(f"admin:requests_app_{model._meta.model_name}_{action}", args=args)
+
+
+def form_data(response) -> dict:
+    """What the admin form on `response` would post, unchanged: its fields and inlines."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        management = formset.management_form
+        data.update({f"{formset.prefix}-{n}": management[n].value() for n in management.fields})
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def test_request_page_edits_responses_and_citations_inline(admin_client, aid_request):
+    html = admin_client.get(admin_url(AidRequest, "change", aid_request.pk)).content.decode()
+    assert 'id="responses-group"' in html
+    assert 'id="citations-group"' in html
+
+
+def test_a_response_added_inline_updates_the_requests_status(
+    admin_client, aid_request, south_korea
+):
+    url = admin_url(AidRequest, "change", aid_request.pk)
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "responses-TOTAL_FORMS": "1",
+            "responses-0-decision": "declined",
+            "responses-0-responded_on": "2024-11-28",
+            "responses-0-responded_on_precision": "day",
+            "responses-0-responder": south_korea.pk,
+            "responses-0-summary": "Seoul declines.",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    aid_request.refresh_from_db()
+    assert aid_request.status == AidRequest.Status.DECLINED
+    assert AidResponse.objects.get().slug  # made from its name, since the curator left it blank
+
+
+def test_a_bad_quote_is_refused_showing_where_it_diverges(admin_client, aid_request, article):
+    url = admin_url(AidRequest, "change", aid_request.pk)
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "citations-0-source": article.pk,
+            "citations-0-quote": "the South Korean government ultimately approved the weapon sales",
+        }
+    )
+
+    html = admin_client.post(url, data).content.decode()
+
+    assert "This quote does not occur in" in html
+    assert "then reads “declined the weapon sales" in html
+    assert not Citation.objects.exists()
+
+
+def test_check_citations_action_reports_missing_quotes(admin_client, aid_request, article, cite):
+    citation = cite(article, "declined the weapon sales", request=aid_request)
+    Citation.objects.filter(pk=citation.pk).update(quote="Words never written.")
+
+    response = admin_client.post(
+        admin_url(SourceArticle, "changelist"),
+        {"action": "check_citations", "_selected_action": [article.pk]},
+        follow=True,
+    )
+
+    assert "1 of 1 quotes not found: “Words never written.”" in response.content.decode()
+
+
+def test_article_page_lists_facts_text_and_mentions(admin_client, aid_request, article, cite):
+    cite(article, "declined the weapon sales", request=aid_request)
+    Actor.objects.get(slug="south-korea").aliases.create(name="Seoul")
+
+    html = admin_client.get(admin_url(SourceArticle, "change", article.pk)).content.decode()
+
+    assert "Facts that cite it" in html
+    assert admin_url(AidRequest, "change", aid_request.pk) in html
+    assert "<mark>declined the weapon sales</mark>" in html
+    assert re.search(r"South Korea</a> \([^)]*Seoul", html)
+
+
+def test_every_change_is_kept_with_who_made_it_and_can_be_reverted(admin_client, ukraine):
+    url = admin_url(Actor, "change", ukraine.pk)
+    data = form_data(admin_client.get(url))
+    admin_client.post(url, {**data, "name": "Ukraine (renamed)"})
+    ukraine.refresh_from_db()
+    assert ukraine.name == "Ukraine (renamed)"
+
+    history = ukraine.history.order_by("history_date")
+    assert [h.name for h in history] == ["Ukraine", "Ukraine (renamed)"]
+    assert history.last().history_user.username == "admin"
+    history_page = admin_client.get(admin_url(Actor, "history", ukraine.pk))
+    assert "Ukraine (renamed)" in history_page.content.decode()
+
+    revert_url = admin_url(Actor, "simple_history", ukraine.pk, history.first().history_id)
+    response = admin_client.post(revert_url, form_data(admin_client.get(revert_url)))
+
+    assert response.status_code == 302
+    ukraine.refresh_from_db()
+    assert ukraine.name == "Ukraine"
+
+
+def test_a_stale_edit_is_refused_instead_of_overwriting(admin_client, ukraine):
+    url = admin_url(Actor, "change", ukraine.pk)
+    first = form_data(admin_client.get(url))
+    second = form_data(admin_client.get(url))
+
+    assert (
+        admin_client.post(url, {**first, "description": "First curator's words."}).status_code
+        == 302
+    )
+    response = admin_client.post(url, {**second, "description": "Second curator's words."})
+
+    assert response.status_code == 200
+    assert "was changed by admin" in response.content.decode()
+    assert "Reload the page" in response.content.decode()
+    ukraine.refresh_from_db()
+    assert ukraine.description == "First curator's words."
+
+
+def test_deleting_what_facts_depend_on_is_refused_with_the_list(admin_client, aid_request):
+    ukraine = aid_request.requester
+    response = admin_client.post(admin_url(Actor, "delete", ukraine.pk), {"post": "yes"})
+
+    html = response.content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert "Cheongung, to buy" in html
+    assert Actor.objects.filter(pk=ukraine.pk).exists()
+
+
+@pytest.fixture
+def roles(db):
+    call_command("setup_roles", verbosity=0)
+
+
+def staff_in(group: str) -> User:
+    user = User.objects.create_user(group, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_setup_roles_is_idempotent(roles):
+    before = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    call_command("setup_roles", verbosity=0)
+    after = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert before == after
+    assert Group.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("group", "can_add", "can_change", "can_delete"),
+    [("curator", True, True, False), ("editor", True, True, True)],
+)
+def test_each_role_can_do_exactly_its_part(
+    client, roles, aid_request, group, can_add, can_change, can_delete
+):
+    client.force_login(staff_in(group))
+    for model, obj in [(AidRequest, aid_request), (SourceArticle, None), (Citation, None)]:
+        assert (client.get(admin_url(model, "add")).status_code == 200) is can_add
+        if obj:
+            change = client.get(admin_url(model, "change", obj.pk))
+            assert ('name="_save"' in change.content.decode()) is can_change
+            delete = client.get(admin_url(model, "delete", obj.pk))
+            assert (delete.status_code == 200) is can_delete
+
+
+def test_curator_cannot_delete_even_in_bulk(client, roles, aid_request):
+    client.force_login(staff_in("curator"))
+    client.post(
+        admin_url(AidRequest, "changelist"),
+        {"action": "delete_selected", "_selected_action": [aid_request.pk], "post": "yes"},
+    )
+    assert AidRequest.objects.filter(pk=aid_request.pk).exists()
+
+
+def test_non_staff_cannot_reach_the_admin(client, db):
+    User.objects.create_user("reader", password="pw-for-tests-only")
+    client.login(username="reader", password="pw-for-tests-only")
+
+    response = client.get(admin_url(AidRequest, "changelist"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_admin_import_form_creates_a_clean_article(admin_client, make_actor):
+    outlet = make_actor("euromaidan-press", name="Euromaidan Press", kind="media_outlet")
+    raw = (
+        "Seoul declines Ukrainian request\nRelated:\n- Another story\n"
+        "You could close this page. Or you could join our community and support us as a patron."
+    )
+    raw = "Seoul declines Ukrainian request\n\nSeoul said no to the sale.\n" + raw.split("\n", 1)[1]
+
+    response = admin_client.post(
+        reverse("admin:requests_app_sourcearticle_import"),
+        {"text": raw, "publisher": outlet.pk, "published_on": "2024-11", "language": "en"},
+    )
+
+    article = SourceArticle.objects.get()
+    assert response.url == admin_url(SourceArticle, "change", article.pk)
+    assert article.title == "Seoul declines Ukrainian request"
+    assert article.body == "Seoul said no to the sale."
+    assert (article.published_on, article.published_on_precision) == (
+        datetime.date(2024, 11, 1),
+        "month",
+    )
+
+
+def test_admin_import_form_refuses_a_bad_date_and_imports_nothing(admin_client):
+    response = admin_client.post(
+        reverse("admin:requests_app_sourcearticle_import"),
+        {"text": "Title\n\nBody.", "published_on": "28/11/2024", "language": "en"},
+    )
+    assert "is not a date" in response.content.decode()
+    assert not SourceArticle.objects.exists()
