@@ -331,6 +331,10 @@ class SourceArticleAdmin(CuratedAdmin):
     autocomplete_fields = ["publisher"]
     readonly_fields = ["facts_citing_it", "text_with_quotes", "mentions"]
     actions = ["check_citations"]
+
+    class Media:
+        css = {"all": ["admin/aidtracker.css"]}
+
     change_list_template = "admin/requests_app/sourcearticle/change_list.html"
 
     def get_queryset(self, request):

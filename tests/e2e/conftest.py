@@ -10,7 +10,8 @@ from django.core.management import call_command
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed.
+# Playwright's sync API runs an event loop in the test thread from the session's start, where
+# Django's ORM would then refuse to run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

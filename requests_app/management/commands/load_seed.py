@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from requests_app.models import SourceArticle
 from requests_app.services import FixtureError, fixtures_load
 
 
@@ -16,8 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="*", type=Path, help="Fixture files to load instead.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into a database that holds no articles yet (a first start).",
+        )
 
-    def handle(self, *args, files: list[Path], **options) -> None:
+    def handle(self, *args, files: list[Path], if_empty: bool, **options) -> None:
+        if if_empty and SourceArticle.objects.exists():
+            self.stdout.write("The database already holds articles: seed data not loaded.")
+            return
         paths = files or sorted((settings.BASE_DIR / "fixtures").glob("*.json"))
         if not paths:
             raise CommandError("No fixture files to load.")

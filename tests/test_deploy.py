@@ -1,0 +1,268 @@
+"""Production: Docker and Compose files checked statically (no Docker engine runs here),
+Django's deploy checks, and gunicorn serving the production settings on PostgreSQL."""
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import compose
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.db import OperationalError, connection
+
+BASE = settings.BASE_DIR
+COMPOSE_FILE = BASE / "docker-compose.yml"
+COMPOSE_BINARY = Path(compose.__file__).parent / "docker-compose"
+DOCKERFILE = (BASE / "Dockerfile").read_text()
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "aidtracker.example.org,127.0.0.1,localhost",
+}
+# The environment the app runs in: this process's, without what the browser tests set for
+# themselves.
+BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def env_example() -> dict:
+    lines = (BASE / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def compose_config(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [COMPOSE_BINARY, "-f", COMPOSE_FILE, "config", "--format", "json"],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def stack() -> dict:
+    """The Compose file as Compose itself resolves it, with the example's values filled in."""
+    example = {**env_example(), "SECRET_KEY": "example-key", "POSTGRES_PASSWORD": "example-pw"}
+    result = compose_config(example)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_compose_refuses_to_start_without_its_secrets():
+    result = compose_config({})
+    assert result.returncode != 0
+    assert "set POSTGRES_PASSWORD in .env" in result.stderr or "set SECRET_KEY" in result.stderr
+
+
+def test_database_is_official_postgresql_with_a_volume_and_a_health_check(stack):
+    db = stack["services"]["db"]
+    assert re.fullmatch(r"postgres:1[67](\..*)?", db["image"])
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert db["volumes"][0]["source"] == "pgdata"
+    assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
+    assert "pgdata" in stack["volumes"]
+
+
+def test_web_waits_for_a_healthy_database_and_runs_in_production_mode(stack):
+    web = stack["services"]["web"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["environment"]["DEBUG"] == "0"
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://aidtracker:")
+    assert web["environment"]["LOAD_SEED"] == "0"
+    assert web["environment"]["ALLOWED_HOSTS"].startswith("localhost,127.0.0.1,")
+
+
+def test_ports_are_bound_to_loopback_only(stack):
+    for service in stack["services"].values():
+        for port in service.get("ports", []):
+            assert port["host_ip"] == "127.0.0.1", port
+
+
+def test_no_secret_is_committed():
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())
+    for service in raw["services"].values():
+        for name, value in service.get("environment", {}).items():
+            if re.search("PASSWORD|SECRET", name):
+                assert str(value).startswith("${"), name
+    example = env_example()
+    assert example["SECRET_KEY"] == "" and example["POSTGRES_PASSWORD"] == ""
+    ignored = subprocess.run(["git", "check-ignore", ".env"], cwd=BASE, capture_output=True)
+    assert ignored.returncode == 0, ".env must be ignored by git"
+
+
+def test_env_example_lists_every_variable_the_stack_reads(stack):
+    raw = COMPOSE_FILE.read_text()
+    used = set(re.findall(r"\$\{(\w+)", raw))
+    assert used <= set(env_example())
+
+
+def test_dockerfile_builds_a_slim_non_root_image_with_static_files_and_a_health_check():
+    assert re.search(r"^FROM python:3\.\d+-slim$", DOCKERFILE, re.M)
+    assert "RUN pip install ." in DOCKERFILE
+    assert re.search(r"^RUN .*manage\.py collectstatic --noinput$", DOCKERFILE, re.M)
+    user = re.search(r"^USER (\S+)$", DOCKERFILE, re.M).group(1)
+    assert user != "root"
+    assert "HEALTHCHECK" in DOCKERFILE and "/healthz" in DOCKERFILE
+    assert 'CMD ["bin/start-web"]' in DOCKERFILE
+    start = (BASE / "bin" / "start-web").read_text()
+    assert "exec gunicorn aidtracker.wsgi --config gunicorn.conf.py" in start
+    assert os.access(BASE / "bin" / "start-web", os.X_OK)
+
+
+def test_deploy_checks_pass_with_the_production_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE,
+        env={**BASE_ENV, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_healthz_answers_503_with_the_reason_when_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "reason": "database unreachable: connection refused",
+    }
+
+
+def test_healthz_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+# ------------------------------------------------------------------- gunicorn, for real
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def serve(env: dict, port: int):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "aidtracker.wsgi", "--config", "gunicorn.conf.py"],
+        cwd=BASE,
+        env={**BASE_ENV, **PRODUCTION, **env, "HOST": "127.0.0.1", "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    _, errors = process.communicate()
+    raise AssertionError(errors.decode())
+
+
+@pytest.fixture
+def production_server(transactional_db, tmp_path):
+    """gunicorn with the production settings, on the test database, seeded."""
+    if connection.vendor != "postgresql":
+        pytest.skip("production runs on PostgreSQL: run the suite with DATABASE_URL=postgres://…")
+    call_command("load_seed", verbosity=0)
+    static_root = tmp_path / "static"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE,
+        env={**BASE_ENV, **PRODUCTION, "STATIC_ROOT": str(static_root)},
+        check=True,
+    )
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    port = free_port()
+    env = {"DATABASE_URL": url, "STATIC_ROOT": str(static_root), "TRUST_X_FORWARDED_PROTO": "1"}
+    process = serve(env, port)
+    yield f"http://127.0.0.1:{port}", static_root
+    stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.communicate(timeout=20)
+
+
+def test_gunicorn_serves_pages_api_static_files_and_health(production_server):
+    base, static_root = production_server
+
+    for path in ["/", "/requests/", "/api/v1/requests/", "/healthz"]:
+        status, headers, body = fetch(base + path)
+        assert status == 200, (path, body[:300])
+        assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert b"Cheongung air defence missile systems" in fetch(base + "/requests/")[2]
+    assert json.loads(fetch(base + "/api/v1/requests/")[2])["count"] > 10
+
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    status, headers, body = fetch(f"{base}/static/{manifest['css/site.css']}", **{
+        "Accept-Encoding": "gzip, br"
+    })  # fmt: skip
+    assert status == 200
+    assert headers["Content-Encoding"] in {"gzip", "br"}
+    assert "immutable" in headers["Cache-Control"]
+    assert "max-age=315360000" in headers["Cache-Control"]
+
+
+def test_plain_http_is_redirected_to_https(production_server):
+    base, _ = production_server
+    request = urllib.request.Request(base + "/requests/")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(request, timeout=10)
+    redirect.value.close()
+    assert redirect.value.code == 301
+    assert redirect.value.headers["Location"].startswith("https://")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_gunicorn_reports_503_while_its_database_is_unreachable(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("production runs on PostgreSQL: run the suite with DATABASE_URL=postgres://…")
+    port = free_port()
+    unreachable = f"postgres://nobody:nothing@127.0.0.1:{free_port()}/none"
+    process = serve({"DATABASE_URL": unreachable, "TRUST_X_FORWARDED_PROTO": "1"}, port)
+    try:
+        status, _, body = fetch(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        stop(process)
+    assert status == 503
+    assert json.loads(body)["reason"].startswith("database unreachable:")
