@@ -8,9 +8,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-# Restart workers now and then, so a slow leak cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Set to restart each worker after so many requests, should a leak ever appear. Off by
+# default: a restarted worker starts with a cold page cache.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = "-"
 errorlog = "-"
 # One JSON object a line, like the app's own logs.

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # lifetimes for hashed names; in development runserver serves them as they are.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
+    # Anonymous reads come from a cache that every write invalidates (requests_app/cache.py).
+    "requests_app.cache.PublicReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,7 +89,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "aidtracker.urls"
+# The benchmark (bench/run.py) serves bench.urls: the app's URLs plus its reference views.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "aidtracker.urls")
 
 TEMPLATES = [
     {
@@ -115,6 +118,18 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Each process keeps its own cache of public pages: the data version in their keys, read from
+# the database, keeps every process and container correct without a shared store.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "600")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import intake
-from .models import Actor, AidRequest, AidResponse, Citation, DatePrecision, SourceArticle
+from .models import (
+    Actor,
+    AidRequest,
+    AidResponse,
+    Citation,
+    DataVersion,
+    DatePrecision,
+    SourceArticle,
+)
 
 
 @transaction.atomic
@@ -87,6 +95,7 @@ def record_save(*, record, expected_version: int | None = None, citations: Itera
                 .first()
             )
     record.save()
+    DataVersion.objects.bump()
     if isinstance(record, AidResponse):
         request_refresh_status(aid_request=record.request)
         if moved_from not in (None, record.request_id):
@@ -101,6 +110,7 @@ def record_save(*, record, expected_version: int | None = None, citations: Itera
 def record_delete(*, record) -> None:
     """Delete a record; deleting a response re-derives its request's status."""
     record.delete()
+    DataVersion.objects.bump()
     if isinstance(record, AidResponse):
         request_refresh_status(aid_request=record.request)
 
@@ -173,6 +183,8 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
         counts.update(file_counts)
     for aid_request in AidRequest.objects.all():
         request_refresh_status(aid_request=aid_request)
+    if counts["created"] or counts["updated"]:
+        DataVersion.objects.bump()
     return counts
 
 

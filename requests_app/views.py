@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +17,7 @@ from .models import (
     Role,
     SourceArticle,
 )
+from .pagination import IdPaginator
 from .timeline import build_timeline
 
 PAGE_SIZE = 25
@@ -60,7 +60,7 @@ def browse(request: HttpRequest, filterset, template: str, **context) -> HttpRes
     """A filtered, paginated list; a bad filter value answers 400 with the form's errors."""
     if not filterset.is_valid():
         return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page": page, **context})
 
 

@@ -26,6 +26,14 @@ ARTICLE_BODY = (
 )
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Tests roll their writes back, data version included: cached pages must not outlive them."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture(scope="module")
 def seed_data(django_db_setup, django_db_blocker):
     """The seed fixtures, loaded once per module in a transaction rolled back after it.

@@ -5,10 +5,11 @@ from django.apps import apps
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
+# The curated models: those whose changes the history keeps.
 MODELS = [
-    model
-    for model in apps.get_app_config("requests_app").get_models()
-    if not model._meta.model_name.startswith("historical")
+    m
+    for m in apps.get_app_config("requests_app").get_models()
+    if hasattr(m._meta, "simple_history_manager_attribute")
 ]
 
 

@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 NOV_28 = datetime.date(2024, 11, 28)
+# The curated models: those whose changes the history keeps.
 MODELS = [
-    model
-    for model in apps.get_app_config("requests_app").get_models()
-    if not model._meta.model_name.startswith("historical")
+    m
+    for m in apps.get_app_config("requests_app").get_models()
+    if hasattr(m._meta, "simple_history_manager_attribute")
 ]
 
 

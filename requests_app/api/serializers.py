@@ -5,7 +5,11 @@ import copy
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -60,8 +64,13 @@ class SummaryField(serializers.RelatedField):
             model = self.get_queryset().model._meta.verbose_name
             self.fail("does_not_exist", model=model, lookup=self.lookup, value=data)
 
+    @cached_property
+    def summary_serializer(self):
+        """One serializer for every row of the response: its fields are built once."""
+        return self.summary(context=self.context)
+
     def to_representation(self, value):
-        return self.summary(value, context=self.context).data
+        return self.summary_serializer.to_representation(value)
 
     def get_choices(self, cutoff=None) -> dict:
         """For the browsable API's forms: keyed by what a client writes."""
@@ -69,29 +78,39 @@ class SummaryField(serializers.RelatedField):
         return {getattr(item, self.lookup): self.display_value(item) for item in queryset}
 
 
-def api_url(view_name: str, lookup_field: str = "slug"):
-    return serializers.HyperlinkedIdentityField(
-        view_name=f"api:{view_name}",
-        lookup_field=lookup_field,
-        help_text="This record in the API.",
-    )
+@extend_schema_field(OpenApiTypes.URI)
+class LinkField(serializers.Field):
+    """An absolute URL of a record, from a route reversed once per response, not per row."""
 
+    PLACEHOLDER = {"pk": "0", "slug": "placeholder"}
 
-class PageURLField(serializers.URLField):
-    """The record's page for readers, as an absolute URL."""
-
-    def __init__(self, **kwargs):
-        kwargs.update(source="get_absolute_url", read_only=True)
-        kwargs.setdefault("help_text", "This record's page for readers.")
+    def __init__(self, view_name: str, lookup: str, attribute: str = "", **kwargs):
+        self.view_name, self.lookup = view_name, lookup
+        self.attribute = attribute or lookup
+        kwargs.update(source="*", read_only=True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value: str) -> str:
+    @cached_property
+    def template(self) -> str:
+        url = reverse(self.view_name, kwargs={self.lookup: self.PLACEHOLDER[self.lookup]})
         request = self.context.get("request")
-        return request.build_absolute_uri(value) if request else value
+        return request.build_absolute_uri(url) if request else url
+
+    def to_representation(self, record) -> str:
+        value = record
+        for name in self.attribute.split("."):
+            value = getattr(value, name)
+        return self.template.replace(f"/{self.PLACEHOLDER[self.lookup]}/", f"/{value}/", 1)
 
 
-def page_url():
-    return PageURLField()
+def api_url(view_name: str, lookup: str = "slug") -> LinkField:
+    return LinkField(f"api:{view_name}", lookup, help_text="This record in the API.")
+
+
+def page_url(view_name: str, lookup: str = "slug", attribute: str = "") -> LinkField:
+    return LinkField(
+        f"tracker:{view_name}", lookup, attribute, help_text="This record's page for readers."
+    )
 
 
 # --------------------------------------------------------------------- small nested objects
@@ -149,7 +168,7 @@ class RequestSummarySerializer(serializers.ModelSerializer):
 
 
 class RoleSummarySerializer(serializers.ModelSerializer):
-    html_url = page_url()
+    html_url = page_url("actor-detail", attribute="person.slug")
     person = serializers.CharField(source="person.name", read_only=True, help_text="Who.")
 
     class Meta:
@@ -264,7 +283,7 @@ class FactSerializer(ModelCleanSerializer):
 
 class ActorSerializer(CountryFieldMixin, ModelCleanSerializer):
     url = api_url("actor-detail")
-    html_url = page_url()
+    html_url = page_url("actor-detail")
     aliases = serializers.SlugRelatedField(
         slug_field="name",
         many=True,
@@ -290,7 +309,7 @@ class ActorSerializer(CountryFieldMixin, ModelCleanSerializer):
 
 class ItemSerializer(ModelCleanSerializer):
     url = api_url("item-detail")
-    html_url = page_url()
+    html_url = page_url("item-detail")
     maker = SummaryField(
         ActorSummarySerializer, required=False, allow_null=True, help_text="Who makes it."
     )
@@ -331,7 +350,7 @@ class ItemSerializer(ModelCleanSerializer):
 
 class SourceArticleSerializer(ModelCleanSerializer):
     url = api_url("source-detail", "pk")
-    html_url = page_url()
+    html_url = page_url("source-detail", "pk")
     publisher = SummaryField(
         ActorSummarySerializer,
         required=False,
@@ -370,7 +389,7 @@ class SourceArticleSerializer(ModelCleanSerializer):
 
 class StanceSerializer(FactSerializer):
     url = api_url("stance-detail")
-    html_url = page_url()
+    html_url = page_url("stance-detail")
     holder = SummaryField(ActorSummarySerializer, help_text="The government that holds it.")
     supersedes = SummaryField(
         StanceSummarySerializer,
@@ -412,7 +431,7 @@ class StanceSerializer(FactSerializer):
 
 class EventSerializer(FactSerializer):
     url = api_url("event-detail")
-    html_url = page_url()
+    html_url = page_url("event-detail")
     actors = SummaryField(
         ActorSummarySerializer, many=True, required=False, help_text="Who took part."
     )
@@ -463,7 +482,7 @@ class ResponseInRequestSerializer(serializers.ModelSerializer):
 
 class AidRequestSerializer(FactSerializer):
     url = api_url("request-detail", "pk")
-    html_url = page_url()
+    html_url = page_url("request-detail", "pk")
     requester = SummaryField(ActorSummarySerializer, help_text="Who asked (actor slug on writes).")
     addressee = SummaryField(ActorSummarySerializer, help_text="Whom it asked (actor slug).")
     voiced_by = SummaryField(
@@ -560,7 +579,7 @@ class AidResponseSerializer(FactSerializer):
 
 class ContributionSerializer(FactSerializer):
     url = api_url("contribution-detail")
-    html_url = page_url()
+    html_url = page_url("contribution-detail")
     donor = SummaryField(ActorSummarySerializer, help_text="Who gives (actor slug).")
     recipient = SummaryField(ActorSummarySerializer, help_text="Who receives (actor slug).")
     intermediary = SummaryField(

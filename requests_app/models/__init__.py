@@ -1,6 +1,6 @@
 from .actors import Actor, ActorAlias, Role
 from .aid import AidRequest, AidResponse, Contribution
-from .base import DatePrecision, Qualifier
+from .base import DataVersion, DatePrecision, Qualifier
 from .context import Event, PolicyStance
 from .items import Item, ItemAlias
 from .sources import Citation, SourceArticle
@@ -12,6 +12,7 @@ __all__ = [
     "AidResponse",
     "Citation",
     "Contribution",
+    "DataVersion",
     "DatePrecision",
     "Event",
     "Item",

@@ -41,8 +41,10 @@ class AidRequestQuerySet(FactQuerySet):
         """
         queryset = self
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
-            actors = Actor.objects.matching(term).values("pk")
-            items = Item.objects.matching(term).values("pk")
+            # Ids, not subqueries: the planner then reads a few index entries per actor or
+            # item instead of guessing and scanning every request.
+            actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:500])
+            items = list(Item.objects.matching(term).values_list("pk", flat=True)[:500])
             requests = AidRequest.objects.order_by().values("pk")
             if connection.vendor == "postgresql":
                 in_text = requests.alias(document=REQUEST_DOCUMENT).filter(
@@ -160,6 +162,11 @@ class AidRequest(SluggedModel):
     class Meta:
         ordering = ["-made_on", "title"]
         verbose_name = "aid request"
+        indexes = [
+            # The list's order, whole and by status: pages come straight off these indexes.
+            models.Index(F("made_on").desc(), "title", name="aidrequest_newest_first"),
+            models.Index("status", F("made_on").desc(), "title", name="aidrequest_status_newest"),
+        ]
         constraints = [
             precision_constraint("made_on", "aidrequest_made_on_precision"),
             models.CheckConstraint(
@@ -244,6 +251,12 @@ class AidResponse(SluggedModel):
     class Meta:
         ordering = ["responded_on", "pk"]
         verbose_name = "aid response"
+        indexes = [
+            # The latest response of a request, which gives it its status.
+            models.Index(
+                "request", F("responded_on").desc(), F("id").desc(), name="aidresponse_latest"
+            )
+        ]
         constraints = [precision_constraint("responded_on", "aidresponse_responded_on_precision")]
 
     def __str__(self) -> str:

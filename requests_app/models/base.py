@@ -107,3 +107,28 @@ class SluggedModel(TimeStampedModel):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+class DataVersionQuerySet(models.QuerySet):
+    def current(self) -> int:
+        return self.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    def bump(self) -> None:
+        """Count a change of the data, in the writer's transaction."""
+        if not self.filter(pk=1).update(number=models.F("number") + 1):
+            # The row is made by a migration; a database flushed since gets it back here.
+            self.update_or_create(pk=1, defaults={"number": self.current() + 1})
+
+
+class DataVersion(models.Model):
+    """One number that every write raises: pages cached under an older one are never served."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    objects = DataVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self) -> str:
+        return f"Data version {self.number}"

@@ -140,9 +140,12 @@ class Citation(TimeStampedModel):
                 name="citation_supports_exactly_one_fact",
                 violation_error_message="A citation supports exactly one fact.",
             ),
+            # Partial, so that each citation has one entry in one of these indexes, not six.
             *(
                 models.UniqueConstraint(
-                    fields=[field, "source", "quote"], name=f"citation_unique_quote_per_{field}"
+                    fields=[field, "source", "quote"],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"citation_unique_quote_per_{field}",
                 )
                 for field in TARGET_FIELDS
             ),

@@ -1,0 +1,420 @@
+"""Benchmark: gunicorn with the production settings on PostgreSQL, loaded by wrk on loopback.
+
+    .venv/bin/python bench/run.py                      # 1k, 10k and 100k requests
+    .venv/bin/python bench/run.py --sizes 1000 --duration 3 --runs 1   # a quick look
+
+For each size it fills a database of its own (aidtracker_bench_<size>, kept for the next run)
+with `generate_synthetic`, starts gunicorn (2 sync workers) and measures every endpoint: a
+warm-up, then --runs runs of --duration seconds at --connections connections; medians are
+reported. It writes bench/results/results.json and bench/results/results.md, with the
+machine's description and whether each target is met.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+PG = "postgres://aidtracker:aidtracker@127.0.0.1:5432"
+# The app sits behind a TLS-terminating proxy in production; wrk plays that proxy.
+HTTPS = {"X-Forwarded-Proto": "https"}
+FILTER = "status=declined&category=air_defence&made_after=2018-01-01&made_before=2023-12-31"
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def environment(database: str, static_root: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "STATIC_ROOT": static_root,
+        "ROOT_URLCONF": "bench.urls",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "WEB_CONCURRENCY": "2",
+    }
+
+
+def manage(env: dict, *args: str, quiet: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=quiet, text=True
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout or ""
+
+
+def sql(database: str, statement: str):
+    """Run one statement (autocommit) and return its first value, if any."""
+    with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
+        cursor = connection.execute(statement)
+        return cursor.fetchone()[0] if cursor.description else None
+
+
+def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
+    """A database with `size` synthetic requests; the seconds generating them took, if it ran."""
+    database = f"aidtracker_bench_{size}"
+    env = environment(database, static_root)
+    try:
+        present = sql(database, "SELECT count(*) FROM requests_app_aidrequest")
+    except psycopg.Error:
+        present = None
+    if present == size:
+        log(f"{database}: {size:,} requests already there")
+        return env, None
+    sql("postgres", f"DROP DATABASE IF EXISTS {database}")
+    sql("postgres", f"CREATE DATABASE {database}")
+    manage(env, "migrate", "--noinput", "-v0")
+    log(f"{database}: generating {size:,} requests")
+    started = time.monotonic()
+    subprocess.run(
+        [PYTHON, "manage.py", "generate_synthetic", "--requests", str(size), "--seed", "1"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    elapsed = time.monotonic() - started
+    sql(database, "ANALYZE")
+    return env, elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "aidtracker.wsgi",
+            "--config",
+            "gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            ping = urllib.request.Request(f"{base}/bench/ping", headers=HTTPS)
+            urllib.request.urlopen(ping, timeout=1).close()
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not start")
+
+
+def endpoints(env: dict, size: int) -> dict:
+    """Paths to measure, with a request in the middle of the data and a term that matches; the
+    deep page starts half-way down the list (row 50,000 of 100,000)."""
+    out = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup(); from requests_app.models import AidRequest as R; "
+            "ids = R.objects.order_by('pk').values_list('pk', flat=True); "
+            "r = R.objects.select_related('requester').get(pk=ids[len(ids) // 2]); "
+            "print(r.pk, r.requester.name.split()[0])",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "aidtracker.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    middle, term = out[0], out[1]
+    return {
+        "ping": "/bench/ping",
+        "api list": "/api/v1/requests/",
+        "api list filtered": f"/api/v1/requests/?{FILTER}",
+        "api list q": f"/api/v1/requests/?q={term}",
+        "api deep page": f"/api/v1/requests/?page={size // 2 // 25 + 1}",
+        "api detail": f"/api/v1/requests/{middle}/",
+        "html list filtered": f"/requests/?{FILTER}",
+        "html detail": f"/requests/{middle}/",
+        "naive drf list": "/bench/naive/requests/",
+    }
+
+
+def wrk(url: str, duration: int, connections: int, extra: list[str]) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-H",
+        "X-Forwarded-Proto: https",
+        *extra,
+        url,
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def latency(percentile: str) -> float:
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(\w+)", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(map(int, sockets.groups())) if sockets else 0),
+    }
+
+
+def query_counts(env: dict, paths: dict) -> dict:
+    """Queries per request on a cache miss, counted in-process with Django's test client."""
+    script = (
+        "import json, sys, django; django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "client = Client(HTTP_X_FORWARDED_PROTO='https')\n"
+        "client.cookies['sessionid'] = 'bench'  # not signed in, but past the page cache\n"
+        "counts = {}\n"
+        "for name, path in json.loads(sys.argv[1]).items():\n"
+        "    with CaptureQueriesContext(connection) as queries:\n"
+        "        assert client.get(path).status_code == 200, path\n"
+        "    counts[name] = len(queries)\n"
+        "print(json.dumps(counts))\n"
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", script, json.dumps(paths)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "aidtracker.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def measure(size: int, args, static_root: str) -> dict:
+    env, generated = prepare(size, static_root)
+    paths = endpoints(env, size)
+    counts = query_counts(env, paths)
+    process, base = start_gunicorn(env)
+    results = {}
+    try:
+        for name, path in paths.items():
+            url = base + path
+            wrk(url, 2, args.connections, [])  # warm-up: fills the caches, wakes the workers
+            runs = [wrk(url, args.duration, args.connections, []) for _ in range(args.runs)]
+            results[name] = {
+                "path": path,
+                "rps": statistics.median(r["rps"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+                "queries_on_miss": counts[name],
+                "runs": runs,
+            }
+            log(
+                f"{size:>7,} {name:<20} {results[name]['rps']:>8.0f} req/s  "
+                f"p50 {results[name]['p50_ms']:.1f} ms  p99 {results[name]['p99_ms']:.1f} ms"
+            )
+        for name in ("api list", "html list filtered"):
+            path = paths[name]
+            runs = [
+                wrk(base + path, args.duration, args.connections, ["-H", "Cookie: sessionid=bench"])
+                for _ in range(args.runs)
+            ]
+            results[f"{name} (uncached)"] = {
+                "path": path,
+                "rps": statistics.median(r["rps"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+                "queries_on_miss": counts[name],
+                "runs": runs,
+            }
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"requests": size, "generated_in_s": generated, "endpoints": results}
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    postgres = sql("postgres", "SHOW server_version")
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
+    wrk_version = wrk_version.splitlines()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "load_generator": wrk_version.strip(),
+        "server": "gunicorn, 2 sync workers, production settings, on the same machine as wrk",
+    }
+
+
+def check_targets(results: dict) -> list[tuple[str, bool, str]]:
+    big, small = results[max(results)]["endpoints"], results[min(results)]["endpoints"]
+    ping = big["ping"]["rps"]
+    checks = [
+        (
+            "API list ≥ 25 % of ping",
+            big["api list"]["rps"] / ping >= 0.25,
+            f"{big['api list']['rps'] / ping:.0%}",
+        ),
+        (
+            "API filtered list ≥ 25 % of ping",
+            big["api list filtered"]["rps"] / ping >= 0.25,
+            f"{big['api list filtered']['rps'] / ping:.0%}",
+        ),
+        (
+            "API list ≥ 3× naive DRF",
+            big["api list"]["rps"] / big["naive drf list"]["rps"] >= 3,
+            f"{big['api list']['rps'] / big['naive drf list']['rps']:.1f}×",
+        ),
+        (
+            "API filtered ≥ 3× naive DRF",
+            big["api list filtered"]["rps"] / big["naive drf list"]["rps"] >= 3,
+            f"{big['api list filtered']['rps'] / big['naive drf list']['rps']:.1f}×",
+        ),
+        (
+            "HTML filtered list ≥ 20 % of ping",
+            big["html list filtered"]["rps"] / ping >= 0.20,
+            f"{big['html list filtered']['rps'] / ping:.0%}",
+        ),
+        (
+            "Deep page p50 ≤ 1.5× page 1",
+            big["api deep page"]["p50_ms"] <= 1.5 * big["api list"]["p50_ms"],
+            f"{big['api deep page']['p50_ms'] / big['api list']['p50_ms']:.2f}×",
+        ),
+        (
+            "q p50 ≤ 2× unfiltered",
+            big["api list q"]["p50_ms"] <= 2 * big["api list"]["p50_ms"],
+            f"{big['api list q']['p50_ms'] / big['api list']['p50_ms']:.2f}×",
+        ),
+    ]
+    measured = [n for n in big if n != "naive drf list" and "uncached" not in n]
+    worst_p99 = max(big[n]["p99_ms"] for n in measured)
+    checks.append(("p99 < 250 ms, every endpoint", worst_p99 < 250, f"worst {worst_p99:.0f} ms"))
+    errors = sum(big[n]["errors"] for n in measured)
+    checks.append(("Zero errors, every endpoint", errors == 0, f"{errors} errors"))
+    growth = max(big[n]["p50_ms"] / small[n]["p50_ms"] for n in measured if n != "ping")
+    checks.append(
+        (
+            f"p50 at {max(results):,} ≤ 1.5× p50 at {min(results):,}",
+            growth <= 1.5,
+            f"worst {growth:.2f}×",
+        )
+    )
+    return checks
+
+
+def markdown(report: dict) -> str:
+    lines = ["# Benchmark results", "", f"Measured {report['date']} with `bench/run.py`.", ""]
+    lines += [f"- **{key}**: {value}" for key, value in report["machine"].items()]
+    lines += [
+        "",
+        f"Each figure is the median of {report['runs']} runs of {report['duration']} s "
+        f"at {report['connections']} connections, after a warm-up.",
+        "",
+    ]
+    for size, result in sorted(report["results"].items()):
+        generated = result["generated_in_s"]
+        lines += [f"## {int(size):,} requests", ""]
+        if generated:
+            lines += [f"Generated in {generated:.0f} s.", ""]
+        lines += [
+            "| Endpoint | Requests/s | p50 (ms) | p99 (ms) | Errors | Queries (miss) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, row in result["endpoints"].items():
+            lines.append(
+                f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
+                f"{row['errors']} | {row['queries_on_miss']} |"
+            )
+        lines.append("")
+    lines += ["## Targets", "", "| Target | Met | Measured |", "| --- | --- | --- |"]
+    lines += [
+        f"| {name} | {'yes' if ok else '**no**'} | {value} |"
+        for name, ok, value in report["targets"]
+    ]
+    lines += [
+        "",
+        "Rows marked *uncached* bypass the page cache (as a signed-in curator would) and "
+        "are for information; the targets are measured as anonymous readers are served.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as static_root:
+        manage(environment("postgres", static_root), "collectstatic", "--noinput", "-v0")
+        results = {size: measure(size, args, static_root) for size in args.sizes}
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
+        "duration": args.duration,
+        "runs": args.runs,
+        "connections": args.connections,
+        "results": results,
+    }
+    report["targets"] = check_targets(results) if len(results) > 1 else []
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "results.md").write_text(markdown(report))
+    log(f"Wrote {RESULTS / 'results.md'}")
+    for name, ok, value in report["targets"]:
+        log(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

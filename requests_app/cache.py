@@ -1,0 +1,65 @@
+"""Anonymous reads served from a cache that every write invalidates.
+
+Pages and API reads are stored under the data version (DataVersion), which every write raises
+in its own transaction: a write is visible on the next read, and each process may keep its own
+cache (no shared store is needed for correctness). Signed-in users always get fresh pages.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+from .models import DataVersion
+
+PUBLIC_PREFIXES = (
+    "/api/v1/",
+    "/requests/",
+    "/actors/",
+    "/items/",
+    "/stances/",
+    "/sources/",
+    "/events/",
+    "/contributions/",
+)
+# Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Allow", "Content-Language")
+
+
+def cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and (request.path == "/" or request.path.startswith(PUBLIC_PREFIXES))
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+class PublicReadCacheMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.cache = caches["pages"]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not cacheable(request):
+            return self.get_response(request)
+        request.get_host()  # an unknown host is refused before anything is served
+        key = ":".join(
+            [
+                str(DataVersion.objects.current()),
+                request.method,
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", ""),
+            ]
+        )
+        stored = self.cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+            self.cache.set(key, (response.content, headers))
+            response["X-Cache"] = "miss"
+        return response
