@@ -5,6 +5,8 @@ in its own transaction: a write is visible on the next read, and each process ma
 cache (no shared store is needed for correctness). Signed-in users always get fresh pages.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -43,14 +45,10 @@ class PublicReadCacheMiddleware:
         if not cacheable(request):
             return self.get_response(request)
         request.get_host()  # an unknown host is refused before anything is served
-        key = ":".join(
-            [
-                str(DataVersion.objects.current()),
-                request.method,
-                request.get_full_path(),
-                request.META.get("HTTP_ACCEPT", ""),
-            ]
+        address = (
+            f"{request.method} {request.get_full_path()} {request.META.get('HTTP_ACCEPT', '')}"
         )
+        key = f"{DataVersion.objects.current()}:{hashlib.sha256(address.encode()).hexdigest()}"
         stored = self.cache.get(key)
         if stored is not None:
             content, headers = stored
