@@ -1,0 +1,64 @@
+"""Synthetic data for benchmarks: realistic, consistent and the same for the same seed."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from requests_app import services
+from requests_app.models import AidRequest, AidResponse, Citation, PolicyStance, SourceArticle
+from requests_app.quotes import quote_in_text
+
+
+def generate(requests: int = 60, seed: int = 3) -> None:
+    call_command("generate_synthetic", requests=requests, seed=seed, stdout=None)
+
+
+def snapshot() -> list:
+    return list(
+        AidRequest.objects.order_by("slug").values_list(
+            "slug", "title", "made_on", "status", "requester__slug", "item__slug"
+        )
+    )
+
+
+def test_shapes_follow_the_number_of_requests(db, capsys):
+    generate(60)
+
+    assert AidRequest.objects.count() == 60
+    assert 120 <= AidResponse.objects.count() <= 300
+    assert Citation.objects.count() == 60 + AidResponse.objects.count()
+    assert SourceArticle.objects.count() == 12
+    assert PolicyStance.objects.filter(supersedes__isnull=False).exists()
+    assert "Generated 60 requests" in capsys.readouterr().out
+
+
+def test_every_quote_occurs_in_its_article(db):
+    generate(30)
+    for citation in Citation.objects.select_related("source"):
+        assert quote_in_text(citation.quote, citation.source.body)
+
+
+def test_statuses_are_what_the_service_derives(db):
+    generate(40)
+    generated = {r.pk: (r.status, r.latest_response_id) for r in AidRequest.objects.all()}
+
+    for aid_request in AidRequest.objects.all():
+        services.request_refresh_status(aid_request=aid_request)
+
+    assert {r.pk: (r.status, r.latest_response_id) for r in AidRequest.objects.all()} == generated
+
+
+def test_the_same_seed_gives_the_same_data(db):
+    with transaction.atomic():
+        generate(40, seed=7)
+        first = snapshot()
+        transaction.set_rollback(True)
+    generate(40, seed=7)
+    assert snapshot() == first
+
+
+def test_refuses_a_database_that_already_holds_synthetic_data(db):
+    generate(5)
+    with pytest.raises(CommandError, match="already holds synthetic data"):
+        generate(5)
