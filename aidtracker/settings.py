@@ -4,6 +4,7 @@ The defaults suit development on SQLite. Production sets DEBUG=0, SECRET_KEY, AL
 and DATABASE_URL (see the README's "Configuration" section).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_countries",
     "django_filters",
     "simple_history",
@@ -87,7 +89,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change the history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Locks out repeated failed logins (django-axes); last, as it asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed logins for one username from one address lock that pair out for a while: an
+# attacker elsewhere cannot lock a curator out. Set NUM_PROXIES behind a proxy so that the
+# address is the client's, from X-Forwarded-For, not the proxy's.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
 
 # The benchmark (bench/run.py) serves bench.urls: the app's URLs plus its reference views.
 ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "aidtracker.urls")
@@ -184,6 +203,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pagination",
+    # Per client: by address for anonymous readers, by account for signed-in users.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "300/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES or None,
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.AutoSchema",
 }
 
@@ -232,4 +261,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start; lockouts are warnings and still show.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

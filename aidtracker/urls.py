@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/v1/", include("requests_app.api.urls")),
     path("", include("requests_app.urls")),
 ]
+
+# A database that cannot be reached answers 503 with a plain message, not a 500.
+handler500 = "aidtracker.views.server_error"

@@ -1,5 +1,11 @@
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+UNAVAILABLE = "The database cannot be reached just now. Please try again in a minute."
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -13,3 +19,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "reason": f"database unreachable: {reason}"}, status=503
         )
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, unless the error is that the database cannot be reached: then 503 and a message."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+    else:
+        page = render_to_string("503.html", {"message": UNAVAILABLE})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = "60"
+    return response

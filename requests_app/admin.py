@@ -452,8 +452,8 @@ class SourceArticleAdmin(CuratedAdmin):
                     date_evidence=data["date_evidence"],
                     language=data["language"],
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except (ValueError, ValidationError) as error:
+                form.add_error(None, error if isinstance(error, ValidationError) else str(error))
             else:
                 self.message_user(
                     request,

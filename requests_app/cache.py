@@ -6,10 +6,12 @@ cache (no shared store is needed for correctness). Signed-in users always get fr
 """
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from rest_framework.throttling import AnonRateThrottle
 
 from .models import DataVersion
 
@@ -25,6 +27,14 @@ PUBLIC_PREFIXES = (
 )
 # Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Allow", "Content-Language")
+
+
+class AnonymousReadThrottle(AnonRateThrottle):
+    """DRF's throttle of anonymous API reads, counted in the same bucket, for a request that the
+    cache answers before authentication: it only answers requests without session or token."""
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -50,6 +60,16 @@ class PublicReadCacheMiddleware:
         )
         key = f"{DataVersion.objects.current()}:{hashlib.sha256(address.encode()).hexdigest()}"
         stored = self.cache.get(key)
+        if stored is not None and request.path.startswith("/api/"):
+            # A hit skips the API view, and with it DRF's throttle: count the read here.
+            throttle = AnonymousReadThrottle()
+            if not throttle.allow_request(request, None):
+                wait = throttle.wait()
+                return JsonResponse(
+                    {"detail": f"Request was throttled. Expected available in {wait:.0f} seconds."},
+                    status=429,
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content, headers=headers)

@@ -38,6 +38,8 @@ def _is_appeal(line: str) -> bool:
 def clean_text(raw: str, title: str = "") -> tuple[str, str]:
     """The headline and the article's paragraphs, without navigation, counters, promos,
     related links, author boxes, donation appeals or repeated headlines."""
+    if "\x00" in raw:
+        raise ValueError("The text contains NUL bytes: is it really a text file?")
     lines = [line.strip() for line in raw.splitlines() if line.strip()]
     for index, line in enumerate(lines):
         if END_OF_ARTICLE.match(line):

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -176,7 +176,7 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
                 for deserialized in serializers.deserialize("json", fixture):
                     outcome = _fixture_object_save(deserialized, now, f"Loaded from {path.name}")
                     file_counts[outcome] += 1
-        except (OSError, DeserializationError, IntegrityError, FixtureError) as error:
+        except (OSError, DeserializationError, DatabaseError, FixtureError) as error:
             raise FixtureError(f"{path.name}: {error}") from error
         if report:
             report(path.name, file_counts)

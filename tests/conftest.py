@@ -27,11 +27,13 @@ ARTICLE_BODY = (
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Tests roll their writes back, data version included: cached pages must not outlive them."""
+def empty_caches():
+    """Tests roll their writes back, data version included: cached pages must not outlive them,
+    nor may one test's requests count against the next one's throttle."""
     from django.core.cache import caches
 
     caches["pages"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(scope="module")

@@ -206,8 +206,7 @@ def test_curator_cannot_delete_even_in_bulk(client, roles, aid_request):
 
 
 def test_non_staff_cannot_reach_the_admin(client, db):
-    User.objects.create_user("reader", password="pw-for-tests-only")
-    client.login(username="reader", password="pw-for-tests-only")
+    client.force_login(User.objects.create_user("reader", password="pw-for-tests-only"))
 
     response = client.get(admin_url(AidRequest, "changelist"))
 

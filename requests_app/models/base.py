@@ -1,5 +1,6 @@
 """Building blocks shared by the domain models: timestamps, slugs as natural keys, partial dates."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import dateformat
@@ -91,6 +92,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        # Text holds no NUL characters: PostgreSQL cannot store them, and no source has them.
+        with_nul = [
+            field.name
+            for field in self._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+            and "\x00" in str(field.value_from_object(self) or "")
+        ]
+        if with_nul:
+            raise ValidationError(
+                {name: "Text cannot contain NUL characters." for name in with_nul}
+            )
 
 
 class SluggedModel(TimeStampedModel):

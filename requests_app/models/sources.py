@@ -191,6 +191,7 @@ class Citation(TimeStampedModel):
     ]
 
     def clean(self) -> None:
+        super().clean()
         if self.source_id and self.quote and not quote_in_text(self.quote, self.source.body):
             raise ValidationError(
                 {

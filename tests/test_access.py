@@ -1,0 +1,94 @@
+"""Who may do what: throttled reads, rate-limited logins, refused writes, no secrets."""
+
+import re
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from requests_app.models import AidRequest
+
+
+@pytest.fixture
+def three_reads_a_minute(monkeypatch):
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "5/minute"}
+    )
+
+
+def test_api_reads_are_throttled_per_client_cached_or_not(client, db, three_reads_a_minute):
+    url = reverse("api:request-list")
+    statuses = [client.get(url).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]  # a miss, then two hits from the page cache
+
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "throttled" in refused.json()["detail"]
+    other_client = client.get(url, REMOTE_ADDR="192.0.2.7")
+    assert other_client.status_code == 200
+
+
+def test_signed_in_clients_have_their_own_limit(api, curator, token_for, three_reads_a_minute):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(curator)}")
+    statuses = [api.get(reverse("api:request-list")).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_the_documented_limit_is_the_configured_one():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "300/minute"
+    assert "300 requests a minute" in readme
+    assert AnonRateThrottle.scope == "anon"
+
+
+def test_pages_for_readers_are_not_throttled(client, db, three_reads_a_minute):
+    statuses = {client.get(reverse("tracker:request-list")).status_code for _ in range(6)}
+    assert statuses == {200}
+
+
+def test_repeated_failed_logins_lock_the_account_out_from_that_address(client, admin_user):
+    url = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, {"username": "admin", "password": "wrong"}).status_code == 200
+    assert client.post(url, {"username": "admin", "password": "wrong"}).status_code == 429
+
+    locked = client.post(url, {"username": "admin", "password": "password"})
+
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    elsewhere = client.post(
+        url, {"username": "admin", "password": "password"}, REMOTE_ADDR="192.0.2.7"
+    )
+    assert elsewhere.status_code == 302  # the right password, from another address
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_anonymous_writes_are_refused_on_every_endpoint(api, aid_request, method):
+    for url in [
+        reverse("api:request-list"),
+        reverse("api:request-detail", args=[aid_request.pk]),
+        reverse("api:actor-detail", args=["ukraine"]),
+    ]:
+        response = getattr(api, method)(url, {}, format="json")
+        assert response.status_code in (401, 405), (method, url)
+    assert AidRequest.objects.filter(pk=aid_request.pk).exists()
+
+
+def test_no_secret_is_committed():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout.split()
+    suspicious = re.compile(
+        r"(?i)(secret_key|password|token)\s*[:=]\s*['\"](?!django-insecure)[A-Za-z0-9+/_\-]{24,}['\"]"
+        r"|-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}"
+    )
+    found = []
+    for name in tracked:
+        path = settings.BASE_DIR / name
+        if path.suffix in {".py", ".toml", ".yml", ".yaml", ".json", ".md", ".cfg", ".ini", ".sh"}:
+            found += [name for line in path.read_text(errors="ignore").splitlines()
+                      if suspicious.search(line)]  # fmt: skip
+    assert found == []
