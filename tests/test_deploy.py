@@ -4,11 +4,8 @@ Django's deploy checks, and gunicorn serving the production settings on PostgreS
 import json
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,18 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import OperationalError, connection
 
+from .servers import BASE_ENV, PRODUCTION, collect_static, fetch, free_port, serve, stop
+
 BASE = settings.BASE_DIR
 COMPOSE_FILE = BASE / "docker-compose.yml"
 COMPOSE_BINARY = Path(compose.__file__).parent / "docker-compose"
 DOCKERFILE = (BASE / "Dockerfile").read_text()
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "aidtracker.example.org,127.0.0.1,localhost",
-}
-# The environment the app runs in: this process's, without what the browser tests set for
-# themselves.
-BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def env_example() -> dict:
@@ -155,41 +146,6 @@ def test_healthz_answers_200_when_the_database_answers(client, db):
 # ------------------------------------------------------------------- gunicorn, for real
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **headers})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
-
-
-def serve(env: dict, port: int):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "aidtracker.wsgi", "--config", "gunicorn.conf.py"],
-        cwd=BASE,
-        env={**BASE_ENV, **PRODUCTION, **env, "HOST": "127.0.0.1", "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    _, errors = process.communicate()
-    raise AssertionError(errors.decode())
-
-
 @pytest.fixture
 def production_server(transactional_db, tmp_path):
     """gunicorn with the production settings, on the test database, seeded."""
@@ -197,12 +153,7 @@ def production_server(transactional_db, tmp_path):
         pytest.skip("production runs on PostgreSQL: run the suite with DATABASE_URL=postgres://…")
     call_command("load_seed", verbosity=0)
     static_root = tmp_path / "static"
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE,
-        env={**BASE_ENV, **PRODUCTION, "STATIC_ROOT": str(static_root)},
-        check=True,
-    )
+    collect_static(static_root)
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = free_port()
@@ -210,11 +161,6 @@ def production_server(transactional_db, tmp_path):
     process = serve(env, port)
     yield f"http://127.0.0.1:{port}", static_root
     stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.communicate(timeout=20)
 
 
 def test_gunicorn_serves_pages_api_static_files_and_health(production_server):
