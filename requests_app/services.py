@@ -152,8 +152,11 @@ def _fixture_object_save(deserialized, now, reason: str) -> str:
         obj.full_clean()
     except ValidationError as error:
         raise FixtureError(f"{model._meta.label} “{obj}”: {' '.join(error.messages)}") from error
+    # One history record per object, written here: raw saves escape history, but setting
+    # many-to-many fields would add records of their own.
+    obj.skip_history_when_saving = True
     deserialized.save()
-    # Fixtures save raw, which history does not see: record the change here.
+    del obj.skip_history_when_saving
     model.history.bulk_history_create(
         [obj], update=outcome == "updated", default_change_reason=reason
     )

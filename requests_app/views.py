@@ -60,7 +60,8 @@ def browse(request: HttpRequest, filterset, template: str, **context) -> HttpRes
     """A filtered, paginated list; a bad filter value answers 400 with the form's errors."""
     if not filterset.is_valid():
         return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
-    page = IdPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page": page, **context})
 
 

@@ -35,30 +35,27 @@ class AidRequestQuerySet(FactQuerySet):
         """Requests matching every word of `text` in their title or summary, or in the name or
         any alias of their requester, addressee, voice or item.
 
-        PostgreSQL matches the request's own text with its full-text index; SQLite falls back to
-        substring matching. Each way of matching is its own indexed subquery, joined by UNION,
-        so that no way forces a scan of every request.
+        Matching actors and items are looked up first, so that each word becomes a few
+        conditions on indexed columns that PostgreSQL combines from its indexes (the request's
+        own text through its full-text index); SQLite falls back to substring matching.
         """
         queryset = self
+        if connection.vendor == "postgresql":
+            queryset = queryset.alias(document=REQUEST_DOCUMENT)
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
-            # Ids, not subqueries: the planner then reads a few index entries per actor or
-            # item instead of guessing and scanning every request.
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:500])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:500])
-            requests = AidRequest.objects.order_by().values("pk")
             if connection.vendor == "postgresql":
-                in_text = requests.alias(document=REQUEST_DOCUMENT).filter(
-                    document=SearchQuery(term, config="simple")
-                )
+                in_text = Q(document=SearchQuery(term, config="simple"))
             else:
-                in_text = requests.filter(Q(title__icontains=term) | Q(summary__icontains=term))
-            matches = in_text.union(
-                requests.filter(requester__in=actors),
-                requests.filter(addressee__in=actors),
-                requests.filter(voiced_by__in=actors),
-                requests.filter(item__in=items),
+                in_text = Q(title__icontains=term) | Q(summary__icontains=term)
+            queryset = queryset.filter(
+                in_text
+                | Q(requester__in=actors)
+                | Q(addressee__in=actors)
+                | Q(voiced_by__in=actors)
+                | Q(item__in=items)
             )
-            queryset = queryset.filter(pk__in=matches)
         return queryset
 
     def for_listing(self):

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from requests_app.backup import RestoreError, import_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup written by export_data into an empty, migrated database: all of it "
+        "or nothing. Accounts come back without passwords."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options) -> None:
+        try:
+            loaded = import_data(file, report=self.stdout.write)
+        except RestoreError as error:
+            raise CommandError(f"Nothing was restored. {error}") from error
+        self.stdout.write(self.style.SUCCESS(f"Restored {loaded:,} records from {file}."))
