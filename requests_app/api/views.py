@@ -54,6 +54,7 @@ class CSVRenderer(renderers.BaseRenderer):
 ERRORS = {
     400: OpenApiResponse(description="A parameter or field is invalid; the body names it."),
     404: OpenApiResponse(description="No such record, or no such page."),
+    429: OpenApiResponse(description="Too many requests from this client: see Retry-After."),
 }
 WRITE_ERRORS = {
     **ERRORS,
