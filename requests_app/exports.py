@@ -1,10 +1,13 @@
 """The request list as CSV, for the page's download link and the API's ?format=csv."""
 
 import csv
+from itertools import islice
 
 from django.http import HttpRequest, StreamingHttpResponse
 
-from .models import AidRequest
+from .models import AidRequest, restate
+
+CHUNK = 2000
 
 HEADER = [
     "id",
@@ -60,14 +63,17 @@ def _row(request: HttpRequest, aid_request: AidRequest) -> list:
     ]
 
 
-def requests_csv(request: HttpRequest, queryset) -> StreamingHttpResponse:
-    """Stream every request of `queryset` (loaded with for_listing()) as CSV rows."""
+def requests_csv(request: HttpRequest, queryset, day=None) -> StreamingHttpResponse:
+    """Stream every request of `queryset` (loaded with for_listing()) as CSV rows; as the
+    sources reported them by `day`, if given."""
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(HEADER)
-        for aid_request in queryset.iterator(chunk_size=2000):
-            yield writer.writerow(_row(request, aid_request))
+        rows = queryset.iterator(chunk_size=CHUNK)
+        while chunk := list(islice(rows, CHUNK)):
+            for aid_request in restate(chunk, day) if day else chunk:
+                yield writer.writerow(_row(request, aid_request))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="aid-requests.csv"'

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -55,19 +55,42 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+class AsOfForm(forms.Form):
+    """The day of a view of the past, on the pages and API endpoints of one request."""
+
+    as_of = forms.DateField(
+        required=False,
+        label="As reported on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class ArticleFilter(ModelChoiceFilter):
     """An article, by id: articles are too many for a menu, so the form carries it hidden."""
 
 
 class AidRequestFilter(django_filters.FilterSet):
+    # First, so that the status filter and the ordering see the status reported on that day.
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label="As reported on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A date (YYYY-MM-DD): only what articles published by then reported, "
+        "with the statuses they reported.",
+    )
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
         max_length=200,
         help_text="Words in the request, or in any name or spelling of its actors and item.",
     )
-    status = django_filters.ChoiceFilter(choices=AidRequest.Status.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        field_name="status_then",
+        choices=AidRequest.Status.choices,
+        empty_label="Any",
+        label="Status",
+    )
     requester = ModelChoiceFilter(queryset=requesters, to_field_name="slug", empty_label="Anyone")
     addressee = ModelChoiceFilter(queryset=addressees, to_field_name="slug", empty_label="Anyone")
     voiced_by = ModelChoiceFilter(
@@ -116,12 +139,12 @@ class AidRequestFilter(django_filters.FilterSet):
         help_text="Requests that this article reports, or whose responses it reports.",
     )
     ordering = django_filters.OrderingFilter(
-        fields=[("made_on", "date"), ("status", "status")],
+        fields=[("made_on", "date"), ("status_then", "status")],
         field_labels={
             "made_on": "Date, oldest first",
             "-made_on": "Date, newest first",
-            "status": "Status, A–Z",
-            "-status": "Status, Z–A",
+            "status_then": "Status, A–Z",
+            "-status_then": "Status, Z–A",
         },
         label="Sort by",
         empty_label="Newest first",
@@ -130,6 +153,13 @@ class AidRequestFilter(django_filters.FilterSet):
     class Meta:
         model = AidRequest
         fields = []
+
+    def filter_queryset(self, queryset):
+        # `status_then` is the status now, unless as_of replaces it with the status then.
+        return super().filter_queryset(queryset.alias(status_then=F("status")))
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.as_of(value)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

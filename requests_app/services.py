@@ -29,15 +29,9 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
     """Derive a request's status from its latest decisive response (none: pending)."""
     # Lock the request so concurrent writers of its responses derive the status one at a time.
     locked = AidRequest.objects.select_for_update().get(pk=aid_request.pk)
-    latest = (
-        locked.responses.exclude(decision=AidResponse.Decision.NO_COMMENT)
-        .order_by("-responded_on", "-pk")
-        .first()
-    )
-    status = latest.status if latest else AidRequest.Status.PENDING
-    if (locked.status, locked.latest_response_id) != (status, latest and latest.pk):
-        locked.status = status
-        locked.latest_response = latest
+    before = (locked.status, locked.latest_response_id)
+    locked.take_status_from(locked.responses.decisive().first())
+    if (locked.status, locked.latest_response_id) != before:
         locked.save(update_fields=["status", "latest_response", "updated_at"])
     aid_request.status, aid_request.latest_response = locked.status, locked.latest_response
     aid_request.updated_at = locked.updated_at

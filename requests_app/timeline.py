@@ -52,7 +52,7 @@ def _month_end(month: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def build_timeline(request_list_url: str, stances_url: str) -> dict | None:
+def build_timeline(request_list_url: str) -> dict | None:
     lanes_data = [
         (
             "Requests made",
@@ -95,7 +95,8 @@ def build_timeline(request_list_url: str, stances_url: str) -> dict | None:
                     f"&made_before={_month_end(month):%Y-%m-%d}"
                 )
             else:
-                url = stances_url
+                # Answers and stance changes: every request as reported at the month's end.
+                url = f"{request_list_url}?as_of={_month_end(month):%Y-%m-%d}"
             marks.append(
                 Mark(
                     x=x_of(month + datetime.timedelta(days=14)),

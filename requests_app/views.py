@@ -1,10 +1,12 @@
-from django.db.models import Count, F, Prefetch, Q
+import datetime
+
+from django.db.models import Count, F, Max, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from .exports import requests_csv
-from .filters import ActorFilter, AidRequestFilter, ItemFilter, SourceArticleFilter
+from .filters import ActorFilter, AidRequestFilter, AsOfForm, ItemFilter, SourceArticleFilter
 from .highlight import highlight
 from .models import (
     Actor,
@@ -16,6 +18,7 @@ from .models import (
     PolicyStance,
     Role,
     SourceArticle,
+    restate,
 )
 from .pagination import IdPaginator
 from .timeline import build_timeline
@@ -49,25 +52,61 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "request_total": sum(status_counts.values()),
             "latest_responses": latest_responses,
-            "timeline": build_timeline(
-                reverse("tracker:request-list"), reverse("tracker:stance-list")
-            ),
+            "timeline": build_timeline(reverse("tracker:request-list")),
         },
     )
 
 
-def browse(request: HttpRequest, filterset, template: str, **context) -> HttpResponse:
-    """A filtered, paginated list; a bad filter value answers 400 with the form's errors."""
+def browse(
+    request: HttpRequest, filterset, template: str, page_context=None, **context
+) -> HttpResponse:
+    """A filtered, paginated list; a bad filter value answers 400 with the form's errors.
+    `page_context(filterset, page)` adds what depends on the page's rows to the context."""
     if not filterset.is_valid():
         return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
     paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
     page = paginator.get_page(request.GET.get("page"))
+    if page_context:
+        context |= page_context(filterset, page)
     return render(request, template, {"filter": filterset, "page": page, **context})
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
     filterset = AidRequestFilter(request.GET, queryset=AidRequest.objects.for_listing())
-    return browse(request, filterset, "requests_app/aidrequest_list.html", noun="request")
+    return browse(
+        request,
+        filterset,
+        "requests_app/aidrequest_list.html",
+        page_context=requests_then,
+        noun="request",
+    )
+
+
+def requests_then(filterset, page) -> dict:
+    """With as_of, the page's requests as reported then, and their addressees' stances then."""
+    day = filterset.form.cleaned_data["as_of"]
+    if day is None:
+        return {}
+    restate(page.object_list, day)
+    addressees = {aid_request.addressee_id for aid_request in page.object_list}
+    stances = (
+        PolicyStance.objects.filter(holder__in=addressees)
+        .known_on(day)
+        .select_related("holder")
+        .latest_in_force_on(day)
+    )
+    return {"past": past(day), "stances_then": sorted(stances.values(), key=str)}
+
+
+def past(day: datetime.date) -> dict:
+    """A view of the past: its day, and the publication days of the reports either side."""
+    return {
+        "day": day,
+        **SourceArticle.objects.aggregate(
+            previous=Max("published_on", filter=Q(published_on__lt=day)),
+            next=Min("published_on", filter=Q(published_on__gt=day)),
+        ),
+    }
 
 
 def request_export(request: HttpRequest) -> HttpResponse:
@@ -77,31 +116,49 @@ def request_export(request: HttpRequest) -> HttpResponse:
             f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
         )
         return HttpResponse(f"Bad filter. {errors}\n", status=400, content_type="text/plain")
-    return requests_csv(request, filterset.qs)
+    return requests_csv(request, filterset.qs, filterset.form.cleaned_data["as_of"])
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    responses = (
-        AidResponse.objects.select_related("responder", "voiced_by", "stance__trigger")
-        .with_citations()
-        .prefetch_related("conflicts_with")
-    )
-    aid_request = get_object_or_404(
-        AidRequest.objects.for_listing()
-        .select_related("item__maker")
-        .with_citations()
-        .prefetch_related(Prefetch("responses", responses)),
-        pk=pk,
-    )
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return render(request, "400.html", {"form": form}, status=400)
+    day = form.cleaned_data["as_of"]
+    requests = AidRequest.objects.for_listing().select_related("item__maker").with_reports(day)
+    if day is not None:
+        requests = requests.known_on(day)
+    aid_request = requests.filter(pk=pk).first()
+    if aid_request is None:
+        return request_not_yet_reported(request, get_object_or_404(AidRequest, pk=pk), day)
+    stances = PolicyStance.objects.filter(holder=aid_request.addressee_id)
+    if day is not None:
+        restate([aid_request], day)
+        stances = stances.known_on(day)
     return render(
         request,
         "requests_app/aidrequest_detail.html",
         {
             "aid_request": aid_request,
+            "past": day and past(day),
+            "as_of_form": form,
+            "addressee_stance": stances.latest_in_force_on(day or datetime.date.today()).get(
+                aid_request.addressee_id
+            ),
             "timeline": response_groups(aid_request.responses.all()),
             "sources_differ": bool(aid_request.conflict_note)
             and len({c.source_id for c in aid_request.citations.all()}) > 1,
         },
+    )
+
+
+def request_not_yet_reported(request: HttpRequest, aid_request: AidRequest, day) -> HttpResponse:
+    """404, saying when the sources first reported the request, if they ever did."""
+    first = aid_request.citations.aggregate(day=Min("source__published_on"))["day"]
+    return render(
+        request,
+        "requests_app/aidrequest_not_yet.html",
+        {"aid_request": aid_request, "past": past(day), "first_reported": first},
+        status=404,
     )
 
 

@@ -168,6 +168,9 @@ def test_dashboard_shows_counts_and_a_linked_timeline(client, seeded):
     assert html.count('class="timeline-chart__mark') >= 8
     assert f"{LIST}?made_after=2024-11-01&amp;made_before=2024-11-30" in html
     assert "November 2024: 6 requests made" in html
+    # Answers and stance changes open the list as reported at the end of their month.
+    assert f"{LIST}?as_of=2024-06-30" in html
+    assert f"{LIST}?as_of=2024-11-30" in html
 
 
 def test_request_detail_shows_sources_that_differ_side_by_side(client, seeded):

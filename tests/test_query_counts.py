@@ -27,18 +27,20 @@ def test_list_pages_run_the_same_queries_for_few_or_many_rows(
     assert queries_for(reverse(url_name)) == few <= 8
 
 
+@pytest.mark.parametrize("query", ["", "?as_of=2024-12-01"])
 def test_request_detail_queries_do_not_grow_with_responses(
-    queries_for, aid_request, record_response, article, cite
+    queries_for, aid_request, record_response, article, cite, query
 ):
+    cite(article, "declined the weapon sales", request=aid_request)
     response = record_response(aid_request, "under_consideration", datetime.date(2024, 6, 20))
     cite(article, "declined the weapon sales", response=response)
-    few = queries_for(aid_request.get_absolute_url())
+    few = queries_for(aid_request.get_absolute_url() + query)
 
     for day in range(1, 6):
         response = record_response(aid_request, "declined", datetime.date(2024, 11, day))
         cite(article, "declined the weapon sales", response=response)
 
-    assert queries_for(aid_request.get_absolute_url()) == few
+    assert queries_for(aid_request.get_absolute_url() + query) == few
 
 
 @pytest.fixture
@@ -77,6 +79,23 @@ def grow(make_request, record_response, make_stance, make_article, cite, make_ac
     ],
 )
 def test_pages_run_the_same_queries_for_few_or_many_rows(queries_for, grow, url):
+    grow(1)
+    few = queries_for(url)
+
+    grow(6)
+
+    assert queries_for(url) == few
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("tracker:request-list") + "?as_of=2024-12-01",
+        reverse("tracker:request-list") + "?as_of=2024-12-01&status=declined&ordering=status",
+        reverse("api:request-list") + "?as_of=2024-12-01",
+    ],
+)
+def test_views_of_the_past_run_the_same_queries_for_few_or_many_rows(queries_for, grow, url):
     grow(1)
     few = queries_for(url)
 

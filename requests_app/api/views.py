@@ -2,15 +2,19 @@
 
 import csv
 import io
+from functools import cached_property
 
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import ProtectedError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, renderers, viewsets
+from rest_framework import exceptions, permissions, renderers, viewsets
 
 from .. import filters, services
 from ..exports import requests_csv
@@ -24,6 +28,7 @@ from ..models import (
     Item,
     PolicyStance,
     SourceArticle,
+    restate,
 )
 from . import serializers
 
@@ -192,20 +197,53 @@ REQUEST_EXAMPLE = OpenApiExample(
         responses={200: serializers.AidRequestSerializer, **ERRORS},
         examples=[REQUEST_EXAMPLE],
     ),
+    retrieve=extend_schema(
+        summary="One of the aid requests",
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="A date (YYYY-MM-DD): the request as the articles published by "
+                "then reported it, with its status, responses and citations of that day; "
+                "404 if none had reported it yet.",
+            )
+        ],
+        responses={200: serializers.AidRequestSerializer, **ERRORS},
+    ),
 )
 class AidRequestViewSet(CuratedViewSet):
-    queryset = (
-        AidRequest.objects.for_listing()
-        .with_citations()
-        .prefetch_related(
-            Prefetch(
-                "responses",
-                AidResponse.objects.select_related("responder", "stance").with_citations(),
-            )
-        )
-    )
+    queryset = AidRequest.objects.for_listing().with_reports()
     serializer_class = serializers.AidRequestSerializer
     filterset_class = filters.AidRequestFilter
+
+    @cached_property
+    def as_of(self):
+        """The day of the view of the past a read asks for; writes always see the present.
+        An invalid date gives None here, and a 400 from the filter."""
+        form = filters.AsOfForm(self.request.query_params)
+        if self.request.method not in permissions.SAFE_METHODS or not form.is_valid():
+            return None
+        return form.cleaned_data["as_of"]
+
+    def get_queryset(self):
+        if self.as_of is None:
+            return super().get_queryset()
+        return AidRequest.objects.for_listing().with_reports(self.as_of)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return restate(page, self.as_of) if page is not None and self.as_of else page
+
+    def get_object(self):
+        if self.as_of is None:
+            return super().get_object()
+        try:
+            aid_request = super().get_object()
+        except Http404:
+            raise exceptions.NotFound(
+                f"No such request, or no article published by {self.as_of} reports it."
+            ) from None
+        return restate([aid_request], self.as_of)[0]
 
     def get_renderers(self):
         if self.action == "list":
@@ -214,7 +252,8 @@ class AidRequestViewSet(CuratedViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            return requests_csv(request, self.filter_queryset(AidRequest.objects.for_listing()))
+            queryset = self.filter_queryset(AidRequest.objects.for_listing())
+            return requests_csv(request, queryset, self.as_of)
         return super().list(request, *args, **kwargs)
 
 

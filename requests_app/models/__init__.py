@@ -1,5 +1,5 @@
 from .actors import Actor, ActorAlias, Role
-from .aid import AidRequest, AidResponse, Contribution
+from .aid import AidRequest, AidResponse, Contribution, restate
 from .base import DataVersion, DatePrecision, Qualifier
 from .context import Event, PolicyStance
 from .items import Item, ItemAlias
@@ -21,4 +21,5 @@ __all__ = [
     "Qualifier",
     "Role",
     "SourceArticle",
+    "restate",
 ]

@@ -1,6 +1,7 @@
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -57,6 +58,28 @@ class AidRequestQuerySet(FactQuerySet):
                 | Q(item__in=items)
             )
         return queryset
+
+    def as_of(self, day):
+        """The requests that sources had reported by `day`, with the status they reported then
+        aliased as `status_then`, to filter and sort by (`restate()` puts it on loaded rows)."""
+        latest = AidResponse.objects.known_on(day).decisive().filter(request=OuterRef("pk"))
+        return self.known_on(day).alias(
+            status_then=Coalesce(
+                Subquery(latest.values("decision")[:1]), Value(AidRequest.Status.PENDING)
+            )
+        )
+
+    def with_reports(self, day=None):
+        """Load each request's citations and responses, with theirs, in a fixed number of
+        queries; only what sources had reported by `day`, if given."""
+        responses = AidResponse.objects.select_related(
+            "responder", "voiced_by", "stance__trigger"
+        ).with_citations(day)
+        conflicting = AidResponse.objects.all()
+        if day is not None:
+            responses, conflicting = responses.known_on(day), conflicting.known_on(day)
+        responses = responses.prefetch_related(Prefetch("conflicts_with", conflicting))
+        return self.with_citations(day).prefetch_related(Prefetch("responses", responses))
 
     def for_listing(self):
         """Everything a list row shows, loaded in one query whatever the number of rows."""
@@ -188,6 +211,36 @@ class AidRequest(SluggedModel):
         """The policy stance the latest response rests on."""
         return self.latest_response.stance if self.latest_response else None
 
+    def take_status_from(self, latest: "AidResponse | None") -> None:
+        """Set the status from the latest decisive response (none: pending)."""
+        self.latest_response = latest
+        self.status = latest.status if latest else self.Status.PENDING
+
+
+def restate(aid_requests: list[AidRequest], day) -> list[AidRequest]:
+    """Give each loaded request the status and latest response that the sources had reported
+    by `day`, in one query: a view of the past, never to be saved."""
+    responses = (
+        AidResponse.objects.known_on(day)
+        .decisive()
+        .filter(request__in=[aid_request.pk for aid_request in aid_requests])
+        .select_related("stance")
+    )
+    latest: dict[int, AidResponse] = {}
+    for response in responses:
+        latest.setdefault(response.request_id, response)
+    for aid_request in aid_requests:
+        aid_request.take_status_from(latest.get(aid_request.pk))
+    return aid_requests
+
+
+class AidResponseQuerySet(FactQuerySet):
+    def decisive(self):
+        """Responses that set a request's status, latest first: the first gives it."""
+        return self.exclude(decision=AidResponse.Decision.NO_COMMENT).order_by(
+            "-responded_on", "-pk"
+        )
+
 
 class AidResponse(SluggedModel):
     """An answer or decision about a request, with the reason given and the stance behind it."""
@@ -242,7 +295,7 @@ class AidResponse(SluggedModel):
         blank=True, help_text="Where sources report this answer differently, and how."
     )
 
-    objects = FactQuerySet.as_manager()
+    objects = AidResponseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["conflicts_with"])
 
     class Meta:

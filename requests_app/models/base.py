@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import dateformat
 
 
@@ -70,13 +70,26 @@ class SlugQuerySet(models.QuerySet):
 class FactQuerySet(SlugQuerySet):
     """Facts: the records citations support."""
 
-    def with_citations(self):
-        """Load every row's citations, with their articles, in one more query."""
+    def known_on(self, day):
+        """The facts that an article published on or before `day` reports (an article dated
+        only by its month or year counts from the first day of it)."""
         from .sources import Citation
 
-        return self.prefetch_related(
-            models.Prefetch("citations", Citation.objects.select_related("source__publisher"))
+        reports = Citation.objects.filter(
+            **{Citation.target_field_for(self.model): OuterRef("pk")},
+            source__published_on__lte=day,
         )
+        return self.filter(Exists(reports))
+
+    def with_citations(self, day=None):
+        """Load every row's citations, with their articles, in one more query; only those
+        published by `day`, if given."""
+        from .sources import Citation
+
+        citations = Citation.objects.select_related("source__publisher")
+        if day is not None:
+            citations = citations.filter(source__published_on__lte=day)
+        return self.prefetch_related(models.Prefetch("citations", citations))
 
 
 class TimeStampedModel(models.Model):

@@ -61,11 +61,13 @@ class PolicyStanceQuerySet(FactQuerySet):
             Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
         )
 
-    def latest_in_force_on(self, day):
-        """The most recently stated of the stances in force on `day` (use with one holder)."""
-        return (
-            self.in_force_on(day).order_by(F("in_force_from").desc(nulls_last=True), "-pk").first()
-        )
+    def latest_in_force_on(self, day) -> dict:
+        """{holder id: the most recently stated of its stances in force on `day`}."""
+        stances = self.in_force_on(day).order_by(F("in_force_from").desc(nulls_last=True), "-pk")
+        latest: dict = {}
+        for stance in stances:
+            latest.setdefault(stance.holder_id, stance)
+        return latest
 
 
 class PolicyStance(SluggedModel):
