@@ -24,6 +24,7 @@ PUBLIC_PREFIXES = (
     "/sources/",
     "/events/",
     "/contributions/",
+    "/feed/",
 )
 # Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Allow", "Content-Language")

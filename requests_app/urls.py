@@ -1,16 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("feed/", feeds.UpdatesFeed(), name="feed"),
     path("requests/", views.request_list, name="request-list"),
     path("requests/export.csv", views.request_export, name="request-export"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/feed/", feeds.RequestFeed(), name="request-feed"),
     path("actors/", views.actor_list, name="actor-list"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
+    path("actors/<slug:slug>/feed/", feeds.ActorFeed(), name="actor-feed"),
     path("items/", views.item_list, name="item-list"),
     path("items/<slug:slug>/", views.item_detail, name="item-detail"),
     path("stances/", views.stance_list, name="stance-list"),

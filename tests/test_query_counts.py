@@ -76,6 +76,8 @@ def grow(make_request, record_response, make_stance, make_article, cite, make_ac
         reverse("tracker:actor-detail", args=["south-korea"]),
         reverse("tracker:item-detail", args=["item-0"]),
         reverse("tracker:stance-detail", args=["stance-0"]),
+        reverse("tracker:feed"),
+        reverse("tracker:actor-feed", args=["south-korea"]),
     ],
 )
 def test_pages_run_the_same_queries_for_few_or_many_rows(queries_for, grow, url):

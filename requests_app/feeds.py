@@ -1,0 +1,115 @@
+"""Atom feeds of what the tracker adds: new requests, responses and stance changes, all of them,
+an actor's, or one request's, newest first."""
+
+from operator import attrgetter
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Actor, AidRequest, AidResponse, PolicyStance
+
+ENTRIES = 50
+
+
+def newest(requests, responses, stances) -> list:
+    """The ENTRIES records last added among the three, in three queries."""
+    records = [
+        *requests.select_related("requester", "addressee").order_by("-created_at")[:ENTRIES],
+        *responses.select_related("request__requester", "request__addressee", "stance").order_by(
+            "-created_at"
+        )[:ENTRIES],
+        *stances.select_related("holder").order_by("-created_at")[:ENTRIES],
+    ]
+    return sorted(records, key=attrgetter("created_at"), reverse=True)[:ENTRIES]
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "aidtracker: new requests, responses and stance changes"
+    subtitle = "Aid requests between governments as the news reports them, newest first."
+
+    def link(self) -> str:
+        return reverse("tracker:home")
+
+    def items(self) -> list:
+        return newest(
+            AidRequest.objects.all(), AidResponse.objects.all(), PolicyStance.objects.all()
+        )
+
+    def item_title(self, record) -> str:
+        if isinstance(record, AidRequest):
+            return f"Request: {record.requester} asked {record.addressee} for {record.title}"
+        if isinstance(record, AidResponse):
+            request = record.request
+            return (
+                f"{record.get_decision_display()}: {request} "
+                f"({request.requester} → {request.addressee}, {record.responded_on_display})"
+            )
+        return f"Stance: {record.holder}, {record.title} ({record.get_position_display()})"
+
+    def item_description(self, record) -> str:
+        if isinstance(record, AidResponse) and record.reason:
+            return f"{record.summary} Reason given: {record.reason}"
+        return record.summary
+
+    def item_categories(self, record) -> list[str]:
+        if isinstance(record, AidRequest):
+            return ["request", record.get_status_display()]
+        if isinstance(record, AidResponse):
+            return ["response", record.get_decision_display()]
+        return ["stance", record.get_position_display()]
+
+    def item_pubdate(self, record):
+        return record.created_at
+
+    def item_updateddate(self, record):
+        return record.updated_at
+
+
+class ActorFeed(UpdatesFeed):
+    """Requests an actor made, received or voiced; answers to them or by it; its stances."""
+
+    def get_object(self, request, slug: str) -> Actor:
+        return get_object_or_404(Actor, slug=slug)
+
+    def title(self, actor: Actor) -> str:
+        return f"aidtracker: {actor}"
+
+    def link(self, actor: Actor) -> str:
+        return actor.get_absolute_url()
+
+    def items(self, actor: Actor) -> list:
+        involved = Q(requester=actor) | Q(addressee=actor) | Q(voiced_by=actor)
+        return newest(
+            AidRequest.objects.filter(involved),
+            AidResponse.objects.filter(
+                Q(responder=actor)
+                | Q(voiced_by=actor)
+                | Q(request__requester=actor)
+                | Q(request__addressee=actor)
+            ),
+            PolicyStance.objects.filter(holder=actor),
+        )
+
+
+class RequestFeed(UpdatesFeed):
+    """One request, the answers to it, and the stances of the government it asked."""
+
+    def get_object(self, request, pk: int) -> AidRequest:
+        return get_object_or_404(AidRequest, pk=pk)
+
+    def title(self, aid_request: AidRequest) -> str:
+        return f"aidtracker: {aid_request}"
+
+    def link(self, aid_request: AidRequest) -> str:
+        return aid_request.get_absolute_url()
+
+    def items(self, aid_request: AidRequest) -> list:
+        return newest(
+            AidRequest.objects.filter(pk=aid_request.pk),
+            AidResponse.objects.filter(request=aid_request),
+            PolicyStance.objects.filter(holder=aid_request.addressee_id),
+        )
