@@ -55,6 +55,20 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+class SyncFilterSet(django_filters.FilterSet):
+    """The base of every API list's filters: `changed_since` lets a client fetch only what
+    changed since its last sync (deletions are listed at /api/v1/deletions/)."""
+
+    changed_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        widget=forms.HiddenInput,
+        label="Changed since",
+        help_text="An ISO 8601 date and time, e.g. 2024-11-28T09:00:00Z: only records added "
+        "or changed since then.",
+    )
+
+
 class AsOfForm(forms.Form):
     """The day of a view of the past, on the pages and API endpoints of one request."""
 
@@ -70,7 +84,7 @@ class ArticleFilter(ModelChoiceFilter):
     """An article, by id: articles are too many for a menu, so the form carries it hidden."""
 
 
-class AidRequestFilter(django_filters.FilterSet):
+class AidRequestFilter(SyncFilterSet):
     # First, so that the status filter and the ordering see the status reported on that day.
     as_of = django_filters.DateFilter(
         method="filter_as_of",
@@ -176,7 +190,7 @@ class NameFilter(django_filters.CharFilter):
         return qs.matching(value) if value else qs
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(SyncFilterSet):
     q = NameFilter(label="Name", max_length=200)
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, empty_label="Any kind")
 
@@ -185,7 +199,7 @@ class ActorFilter(django_filters.FilterSet):
         fields = []
 
 
-class ItemFilter(django_filters.FilterSet):
+class ItemFilter(SyncFilterSet):
     q = NameFilter(label="Name", max_length=200)
     category = django_filters.ChoiceFilter(choices=Item.Category.choices, empty_label="Any")
     lethality = django_filters.ChoiceFilter(
@@ -197,7 +211,7 @@ class ItemFilter(django_filters.FilterSet):
         fields = []
 
 
-class SourceArticleFilter(django_filters.FilterSet):
+class SourceArticleFilter(SyncFilterSet):
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", label="Headline", max_length=200
     )
@@ -212,7 +226,7 @@ class SourceArticleFilter(django_filters.FilterSet):
         fields = []
 
 
-class AidResponseFilter(django_filters.FilterSet):
+class AidResponseFilter(SyncFilterSet):
     request = IdFilter(field_name="request_id", label="Request id")
     responder = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Responder (actor slug)"
@@ -234,7 +248,7 @@ class AidResponseFilter(django_filters.FilterSet):
         fields = []
 
 
-class PolicyStanceFilter(django_filters.FilterSet):
+class PolicyStanceFilter(SyncFilterSet):
     holder = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Holder (actor slug)"
     )
@@ -251,7 +265,7 @@ class PolicyStanceFilter(django_filters.FilterSet):
         return queryset.in_force_on(value)
 
 
-class ContributionFilter(django_filters.FilterSet):
+class ContributionFilter(SyncFilterSet):
     donor = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Donor (actor slug)"
     )
@@ -265,7 +279,7 @@ class ContributionFilter(django_filters.FilterSet):
         fields = []
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(SyncFilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
     actor = ModelChoiceFilter(
         field_name="actors",
@@ -279,7 +293,7 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
 
-class CitationFilter(django_filters.FilterSet):
+class CitationFilter(SyncFilterSet):
     source = IdFilter(field_name="source_id", label="Source article id")
     request = IdFilter(field_name="request_id", label="Request id")
     response = IdFilter(field_name="response_id", label="Response id")

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from requests_app import services
+
 NOV_28 = datetime.date(2024, 11, 28)
 
 
@@ -123,3 +125,20 @@ def test_article_page_queries_do_not_grow_with_citations(
         cite_facts(number)
 
     assert queries_for(article.get_absolute_url()) == few
+
+
+def test_the_deletion_list_runs_the_same_queries_for_few_or_many_tombstones(
+    queries_for, make_request, article, cite
+):
+    def delete(count: int) -> None:
+        for number in range(count):
+            aid_request = make_request(f"doomed-{count}-{number}")
+            cite(article, "declined the weapon sales", request=aid_request)
+            services.record_delete(record=aid_request)
+
+    delete(1)
+    few = queries_for(reverse("api:deletion-list"))
+
+    delete(6)
+
+    assert queries_for(reverse("api:deletion-list")) == few

@@ -694,3 +694,14 @@ class CitationSerializer(ModelCleanSerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.record_save(record=instance)
+
+
+class DeletionSerializer(serializers.Serializer):
+    """A tombstone: which record was deleted, and when."""
+
+    type = serializers.CharField(help_text="The list it was in: request, response, actor, …")
+    id = serializers.IntegerField(help_text="Its id.")
+    slug = serializers.CharField(
+        source="record_slug", allow_null=True, help_text="Its slug, if it had one."
+    )
+    deleted_at = serializers.DateTimeField(source="history_date", help_text="When it was deleted.")

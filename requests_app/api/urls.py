@@ -16,6 +16,7 @@ router.register("contributions", views.ContributionViewSet, basename="contributi
 router.register("events", views.EventViewSet, basename="event")
 router.register("sources", views.SourceArticleViewSet, basename="source")
 router.register("citations", views.CitationViewSet, basename="citation")
+router.register("deletions", views.DeletionViewSet, basename="deletion")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

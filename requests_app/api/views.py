@@ -4,8 +4,10 @@ import csv
 import io
 from functools import cached_property
 
-from django.db.models import ProtectedError
+from django import forms
+from django.db.models import CharField, F, ProtectedError, Value
 from django.http import Http404
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -31,6 +33,7 @@ from ..models import (
     restate,
 )
 from . import serializers
+from .pagination import PlainPagination
 
 
 class Conflict(exceptions.APIException):
@@ -324,3 +327,71 @@ class CitationViewSet(CuratedViewSet):
     )
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter
+
+
+# What a syncing client may hold, by the name of its list: requests, responses, …
+SYNCED = {
+    "request": AidRequest,
+    "response": AidResponse,
+    "actor": Actor,
+    "item": Item,
+    "stance": PolicyStance,
+    "contribution": Contribution,
+    "event": Event,
+    "source": SourceArticle,
+    "citation": Citation,
+}
+
+
+class DeletionForm(forms.Form):
+    changed_since = IsoDateTimeField(required=False)
+    type = forms.ChoiceField(choices=[(name, name) for name in SYNCED], required=False)
+
+
+def deletions(changed_since=None, type: str = ""):
+    """Every deleted record, newest first, from the history tables, in one UNION query."""
+    parts = []
+    for name, model in SYNCED.items():
+        if type and type != name:
+            continue
+        rows = model.history.filter(history_type="-").order_by()
+        if changed_since:
+            rows = rows.filter(history_date__gte=changed_since)
+        slug = F("slug") if hasattr(model, "slug") else Value(None, output_field=CharField())
+        parts.append(
+            rows.annotate(type=Value(name), record_slug=slug).values(
+                "type", "id", "record_slug", "history_date"
+            )
+        )
+    return parts[0].union(*parts[1:], all=True).order_by("-history_date", "type", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Deleted records",
+        description="Tombstones of deleted records, newest first, so that a client syncing "
+        "with `changed_since` can drop them too.",
+        parameters=[
+            OpenApiParameter(
+                "changed_since",
+                OpenApiTypes.DATETIME,
+                description="Only records deleted since then (ISO 8601).",
+            ),
+            OpenApiParameter("type", str, enum=list(SYNCED), description="Only of this list."),
+        ],
+        responses={200: serializers.DeletionSerializer, **ERRORS},
+    )
+)
+class DeletionViewSet(viewsets.GenericViewSet):
+    serializer_class = serializers.DeletionSerializer
+    permission_classes = [permissions.AllowAny]  # listing is its only action
+    # The list is a UNION of history tables: plain page numbers, no filter backends.
+    pagination_class = PlainPagination
+    filter_backends = []
+
+    def list(self, request):
+        form = DeletionForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        page = self.paginate_queryset(deletions(**form.cleaned_data))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
