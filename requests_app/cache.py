@@ -25,6 +25,7 @@ PUBLIC_PREFIXES = (
     "/events/",
     "/contributions/",
     "/feed/",
+    "/conflicts/",
 )
 # Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Allow", "Content-Language")

@@ -145,6 +145,13 @@ class AidRequestFilter(SyncFilterSet):
         label="Made on or before",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    has_conflict = django_filters.ChoiceFilter(
+        choices=[("true", "Yes"), ("false", "No")],
+        method="filter_has_conflict",
+        empty_label="Either",
+        label="Sources disagree",
+        help_text="true: requests that sources report differently, or whose answers they do.",
+    )
     source = ArticleFilter(
         queryset=SourceArticle.objects.all(),
         method="filter_source",
@@ -174,6 +181,11 @@ class AidRequestFilter(SyncFilterSet):
 
     def filter_as_of(self, queryset, name, value):
         return queryset.as_of(value)
+
+    def filter_has_conflict(self, queryset, name, value):
+        if value == "true":
+            return queryset.contested()
+        return queryset.exclude(pk__in=AidRequest.objects.contested().values("pk"))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("stances/<slug:slug>/", views.stance_detail, name="stance-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("contributions/<slug:slug>/", views.contribution_detail, name="contribution-detail"),
+    path("conflicts/", views.conflicts, name="conflicts"),
     path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
 ]

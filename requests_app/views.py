@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -145,8 +145,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 aid_request.addressee_id
             ),
             "timeline": response_groups(aid_request.responses.all()),
-            "sources_differ": bool(aid_request.conflict_note)
-            and len({c.source_id for c in aid_request.citations.all()}) > 1,
         },
     )
 
@@ -172,6 +170,38 @@ def response_groups(responses) -> list[list[AidResponse]]:
         placed.update(r.pk for r in group)
         groups.append(group)
     return groups
+
+
+def conflicts(request: HttpRequest) -> HttpResponse:
+    """Every fact that sources report differently, each side with its source and quotes."""
+    responses = (
+        AidResponse.objects.disputed()
+        .select_related("request")
+        .with_citations()
+        .prefetch_related(
+            Prefetch(
+                "conflicts_with", AidResponse.objects.select_related("responder").with_citations()
+            )
+        )
+    )
+    # A pair of contradicting answers is shown once, under the first recorded.
+    responses = [r for r in responses if all(o.pk > r.pk for o in r.conflicts_with.all())]
+    kinds = [
+        ("Requests", "request", AidRequest.objects.disputed().with_citations()),
+        ("Responses", "response", responses),
+        (
+            "Stances",
+            "stance",
+            PolicyStance.objects.disputed().select_related("holder").with_citations(),
+        ),
+        (
+            "Contributions",
+            "contribution",
+            Contribution.objects.disputed().select_related("donor", "recipient").with_citations(),
+        ),
+        ("Events", "event", Event.objects.disputed().with_citations()),
+    ]
+    return render(request, "requests_app/conflicts.html", {"kinds": kinds})
 
 
 def actor_list(request: HttpRequest) -> HttpResponse:

@@ -1,12 +1,13 @@
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .base import (
+    Disputable,
     FactQuerySet,
     Qualifier,
     SluggedModel,
@@ -69,6 +70,13 @@ class AidRequestQuerySet(FactQuerySet):
             )
         )
 
+    def contested(self):
+        """Requests that sources report differently, or whose answers they do."""
+        return self.filter(
+            Q(pk__in=AidRequest.objects.disputed().values("pk"))
+            | Q(pk__in=AidResponse.objects.disputed().values("request"))
+        )
+
     def with_reports(self, day=None):
         """Load each request's citations and responses, with theirs, in a fixed number of
         queries; only what sources had reported by `day`, if given."""
@@ -92,7 +100,7 @@ class AidRequestQuerySet(FactQuerySet):
         )
 
 
-class AidRequest(SluggedModel):
+class AidRequest(Disputable, SluggedModel):
     """One thing one government asked another for, as the sources report it."""
 
     class Status(models.TextChoices):
@@ -235,6 +243,15 @@ def restate(aid_requests: list[AidRequest], day) -> list[AidRequest]:
 
 
 class AidResponseQuerySet(FactQuerySet):
+    def disputed(self):
+        """Answers that sources report differently, or that other reports contradict."""
+        return self.filter(
+            Q(pk__in=super().disputed().values("pk"))
+            | Exists(
+                AidResponse.conflicts_with.through.objects.filter(from_aidresponse=OuterRef("pk"))
+            )
+        )
+
     def decisive(self):
         """Responses that set a request's status, latest first: the first gives it."""
         return self.exclude(decision=AidResponse.Decision.NO_COMMENT).order_by(
@@ -242,7 +259,7 @@ class AidResponseQuerySet(FactQuerySet):
         )
 
 
-class AidResponse(SluggedModel):
+class AidResponse(Disputable, SluggedModel):
     """An answer or decision about a request, with the reason given and the stance behind it."""
 
     class Decision(models.TextChoices):
@@ -320,6 +337,10 @@ class AidResponse(SluggedModel):
         return format_partial_date(self.responded_on, self.responded_on_precision)
 
     @property
+    def sources_differ(self) -> bool:
+        return super().sources_differ or bool(self.conflicts_with.all())
+
+    @property
     def status(self) -> str | None:
         """The request status this decision sets, or None if it leaves the status alone."""
         if self.decision == self.Decision.NO_COMMENT:
@@ -327,7 +348,7 @@ class AidResponse(SluggedModel):
         return AidRequest.Status(self.decision)
 
 
-class Contribution(SluggedModel):
+class Contribution(Disputable, SluggedModel):
     """Aid actually pledged or delivered, in its original currency."""
 
     class Status(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import dateformat
 
 
@@ -81,6 +81,23 @@ class FactQuerySet(SlugQuerySet):
         )
         return self.filter(Exists(reports))
 
+    def disputed(self):
+        """Facts that sources report differently: a conflict note says how, and two or more
+        articles report them, each side with its quotes (`Disputable.sources_differ`)."""
+        from .sources import Citation
+
+        field = Citation.target_field_for(self.model)
+        sources = (
+            Citation.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("source", distinct=True))
+            .values("n")
+        )
+        return (
+            self.exclude(conflict_note="").alias(sources=Subquery(sources)).filter(sources__gte=2)
+        )
+
     def with_citations(self, day=None):
         """Load every row's citations, with their articles, in one more query; only those
         published by `day`, if given."""
@@ -90,6 +107,15 @@ class FactQuerySet(SlugQuerySet):
         if day is not None:
             citations = citations.filter(source__published_on__lte=day)
         return self.prefetch_related(models.Prefetch("citations", citations))
+
+
+class Disputable:
+    """A fact with a conflict note, that sources may report differently."""
+
+    @property
+    def sources_differ(self) -> bool:
+        """FactQuerySet.disputed() for one fact, from its prefetched citations."""
+        return bool(self.conflict_note) and len({c.source_id for c in self.citations.all()}) > 1
 
 
 class TimeStampedModel(models.Model):

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .base import (
+    Disputable,
     FactQuerySet,
     SluggedModel,
     format_partial_date,
@@ -13,7 +14,7 @@ from .base import (
 )
 
 
-class Event(SluggedModel):
+class Event(Disputable, SluggedModel):
     """Context that moved policy or framed requests: an attack, a treaty, a deployment."""
 
     class Kind(models.TextChoices):
@@ -70,7 +71,7 @@ class PolicyStanceQuerySet(FactQuerySet):
         return latest
 
 
-class PolicyStance(SluggedModel):
+class PolicyStance(Disputable, SluggedModel):
     """A government's dated position, e.g. South Korea's ban on arms exports to war zones."""
 
     class Position(models.TextChoices):

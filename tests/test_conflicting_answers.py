@@ -1,0 +1,60 @@
+"""Answers that contradict each other (conflicts_with), built here rather than from the seed."""
+
+import datetime
+
+from django.urls import reverse
+
+from requests_app.models import AidRequest
+
+NOV_28 = datetime.date(2024, 11, 28)
+
+
+def contradicting_answers(aid_request, record_response, article, cite):
+    declined = record_response(aid_request, "declined", NOV_28)
+    denied = record_response(aid_request, "under_consideration", NOV_28)
+    declined.conflicts_with.add(denied)
+    cite(article, "declined the weapon sales", response=declined)
+    cite(article, "Seoul declines Ukrainian request.", response=denied)
+    return declined, denied
+
+
+def test_a_pair_of_contradicting_answers_is_shown_once_side_by_side(
+    client, aid_request, record_response, article, cite
+):
+    declined, denied = contradicting_answers(aid_request, record_response, article, cite)
+
+    page = client.get(reverse("tracker:conflicts"))
+
+    responses = dict((anchor, facts) for _, anchor, facts in page.context["kinds"])["response"]
+    assert responses == [declined]
+    html = page.content.decode()
+    assert f'id="response-{declined.pk}"' in html
+    assert f'id="response-{denied.pk}"' in html
+    assert "Contradicted by another report" in html
+    # Both answers link there from the request's page, and the request counts as contested.
+    detail = client.get(aid_request.get_absolute_url()).content.decode()
+    assert f'href="/conflicts/#response-{declined.pk}"' in detail
+    assert f'href="/conflicts/#response-{denied.pk}"' in detail
+    listed = client.get(reverse("api:request-list"), {"has_conflict": "true"}).json()
+    assert [row["id"] for row in listed["results"]] == [aid_request.pk]
+
+
+def test_the_conflicts_page_runs_the_same_queries_for_few_or_many(
+    queries_for, make_request, record_response, article, make_article, cite
+):
+    other = make_article("other-article", url="https://example.org/other")
+
+    def dispute(count: int) -> None:
+        for number in range(count):
+            aid_request = make_request(f"disputed-{count}-{number}", conflict_note="They differ.")
+            cite(article, "declined the weapon sales", request=aid_request)
+            cite(other, "declined the weapon sales", request=aid_request)
+            contradicting_answers(aid_request, record_response, article, cite)
+
+    dispute(1)
+    few = queries_for(reverse("tracker:conflicts"))
+
+    dispute(5)
+
+    assert queries_for(reverse("tracker:conflicts")) == few
+    assert AidRequest.objects.disputed().count() == 6

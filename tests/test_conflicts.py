@@ -1,0 +1,86 @@
+"""Conflicting reports: the /conflicts/ page, its links from the facts, and has_conflict."""
+
+import pytest
+from django.urls import reverse
+
+from requests_app.models import AidRequest, AidResponse, Contribution, PolicyStance
+
+DISPUTED = {
+    "request": ["ua-kr-2024-11-cheongung", "ua-kr-2024-11-155mm-shells"],
+    "response": ["kr-non-lethal-aid-instead"],
+    "stance": ["kr-no-weapons-to-conflict-zones"],
+    "contribution": ["kr-ua-demining-equipment"],
+}
+MODELS = {
+    "request": AidRequest,
+    "response": AidResponse,
+    "stance": PolicyStance,
+    "contribution": Contribution,
+}
+
+
+def test_the_page_lists_every_fact_sources_report_differently(client, seeded):
+    page = client.get(reverse("tracker:conflicts"))
+
+    assert page.status_code == 200
+    shown = {anchor: [fact.slug for fact in facts] for _, anchor, facts in page.context["kinds"]}
+    assert shown == {**DISPUTED, "event": []}
+
+
+def test_each_side_shows_its_source_and_its_words(client, seeded):
+    html = client.get(reverse("tracker:conflicts")).content.decode()
+
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    card = html.split(f'id="request-{cheongung.pk}"')[1].split("</article>")[0]
+    assert card.count('<div class="side">') == 3
+    for outlet in ["Euromaidan Press", "Kyiv Post", "unidentified publisher"]:
+        assert outlet in card
+    assert "sought to purchase the Cheongung" in card
+    assert "Reported after the visit as a purchase." in card
+
+
+@pytest.mark.parametrize("kind", DISPUTED)
+def test_the_facts_link_to_their_conflict(client, seeded, kind):
+    fact = MODELS[kind].objects.get(slug=DISPUTED[kind][0])
+
+    html = client.get(fact.get_absolute_url()).content.decode()
+
+    assert f'href="/conflicts/#{kind}-{fact.pk}"' in html
+    assert f'id="{kind}-{fact.pk}"' in client.get(reverse("tracker:conflicts")).content.decode()
+
+
+def test_a_note_without_a_second_source_is_no_conflict(client, seeded):
+    # Only the Kyiv Post mentions artillery systems: a note, but no other side to show.
+    artillery = AidRequest.objects.get(slug="ua-kr-2024-11-artillery-systems")
+    assert artillery.conflict_note
+
+    html = client.get(artillery.get_absolute_url()).content.decode()
+
+    assert "/conflicts/#" not in html
+    assert "<strong>Note:</strong>" in html
+
+
+@pytest.mark.parametrize("url_name", ["tracker:request-list", "api:request-list"])
+def test_has_conflict_filters_the_request_list(client, seeded, url_name):
+    def slugs(value: str) -> set[str]:
+        response = client.get(reverse(url_name), {"has_conflict": value})
+        assert response.status_code == 200
+        if url_name.startswith("api"):
+            return {row["slug"] for row in response.json()["results"]}
+        return {row.slug for row in response.context["page"].object_list}
+
+    contested, uncontested = slugs("true"), slugs("false")
+    # The two disputed requests, and the one whose first answer is disputed.
+    assert contested == {*DISPUTED["request"], "ua-kr-weapons-since-2022"}
+    assert not contested & uncontested
+    assert len(contested | uncontested) == AidRequest.objects.count()
+
+
+@pytest.mark.parametrize("url_name", ["tracker:request-list", "api:request-list"])
+def test_a_bad_has_conflict_answers_400_naming_it(client, seeded, url_name):
+    response = client.get(reverse(url_name), {"has_conflict": "maybe"})
+
+    assert response.status_code == 400
+    assert "has_conflict" in response.content.decode() or "Sources disagree" in (
+        response.content.decode()
+    )
