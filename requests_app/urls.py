@@ -23,4 +23,5 @@ urlpatterns = [
     path("conflicts/", views.conflicts, name="conflicts"),
     path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("sources/<int:pk>/cite.json", views.source_cite, name="source-cite"),
 ]

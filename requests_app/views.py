@@ -1,13 +1,14 @@
 import datetime
 
 from django.db.models import Count, F, Max, Min, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from .exports import requests_csv
 from .filters import ActorFilter, AidRequestFilter, AsOfForm, ItemFilter, SourceArticleFilter
 from .highlight import highlight
+from .linked_data import csl_item, request_claims, script
 from .models import (
     Actor,
     AidRequest,
@@ -145,6 +146,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 aid_request.addressee_id
             ),
             "timeline": response_groups(aid_request.responses.all()),
+            "claims": script(request_claims(request, aid_request)),
         },
     )
 
@@ -316,6 +318,17 @@ def source_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=SourceArticle.objects.select_related("publisher")
     )
     return browse(request, filterset, "requests_app/sourcearticle_list.html", noun="article")
+
+
+def source_cite(request: HttpRequest, pk: int) -> JsonResponse:
+    """The article as CSL-JSON, for reference managers."""
+    article = get_object_or_404(SourceArticle.objects.select_related("publisher"), pk=pk)
+    return JsonResponse(
+        [csl_item(request, article)],
+        safe=False,
+        content_type="application/vnd.citationstyles.csl+json",
+        headers={"Content-Disposition": f'inline; filename="{article.slug}.json"'},
+    )
 
 
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:

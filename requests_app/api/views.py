@@ -17,9 +17,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, permissions, renderers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from .. import filters, services
 from ..exports import requests_csv
+from ..linked_data import request_claims
 from ..models import (
     Actor,
     AidRequest,
@@ -150,6 +153,19 @@ class EventViewSet(CuratedViewSet):
     lookup_field = "slug"
 
 
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="A date (YYYY-MM-DD): the request as the articles published by then reported "
+    "it, with its status, responses and citations of that day; 404 if none had reported it yet.",
+)
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
 REQUEST_EXAMPLE = OpenApiExample(
     "Declined: Cheongung",
     response_only=True,
@@ -202,15 +218,7 @@ REQUEST_EXAMPLE = OpenApiExample(
     ),
     retrieve=extend_schema(
         summary="One of the aid requests",
-        parameters=[
-            OpenApiParameter(
-                "as_of",
-                OpenApiTypes.DATE,
-                description="A date (YYYY-MM-DD): the request as the articles published by "
-                "then reported it, with its status, responses and citations of that day; "
-                "404 if none had reported it yet.",
-            )
-        ],
+        parameters=[AS_OF],
         responses={200: serializers.AidRequestSerializer, **ERRORS},
     ),
 )
@@ -247,6 +255,17 @@ class AidRequestViewSet(CuratedViewSet):
                 f"No such request, or no article published by {self.as_of} reports it."
             ) from None
         return restate([aid_request], self.as_of)[0]
+
+    @extend_schema(
+        summary="One aid request as schema.org JSON-LD",
+        description="The request and its answers as schema.org `Claim`s, each appearing in the "
+        "`NewsArticle`s that report it, with their quotes; `as_of` works as on the request.",
+        parameters=[AS_OF],
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **ERRORS},
+    )
+    @action(detail=True, renderer_classes=[JSONLDRenderer])
+    def jsonld(self, request, pk=None):
+        return Response(request_claims(request, self.get_object()))
 
     def get_renderers(self):
         if self.action == "list":
