@@ -66,12 +66,63 @@ def test_searching_an_alias_finds_that_actors_requests(page: Page, site, screens
     screenshot("requests-umierov")
 
 
+def test_stepping_the_list_back_through_2024(page: Page, site, screenshot):
+    page.goto(f"{site}/requests/")
+    page.get_by_label("As reported on").fill("2024-11-30")
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page.get_by_role("note")).to_contain_text("As reported on 30 November 2024")
+    cheongung = page.get_by_role("row").filter(has_text="Cheongung air defence missile systems")
+    expect(cheongung).to_contain_text("Declined")
+    screenshot("requests-as-of-2024-11-30")
+
+    # Back past the refusal: Seoul is still considering, and Cheongung is not yet asked for.
+    page.get_by_role("link", name=re.compile("Earlier report, 28 November 2024")).click()
+    expect(cheongung).to_contain_text("Declined")
+    page.get_by_role("link", name=re.compile("Earlier report, 27 November 2024")).click()
+    expect(page.get_by_role("note")).to_contain_text("As reported on 27 November 2024")
+    expect(cheongung).to_contain_text("Pending")
+    page.get_by_role("link", name=re.compile("Earlier report, 26 November 2024")).click()
+    page.get_by_role("link", name=re.compile("Earlier report, 12 July 2024")).click()
+    expect(cheongung).to_have_count(0)
+    expect(page.locator(".stances-then")).to_contain_text("Reconsidering weapons for Ukraine")
+    screenshot("requests-as-of-2024-07-12")
+
+    page.get_by_role("link", name="Air defence systems after the Okhmatdyt strike").click()
+    expect(page.get_by_role("note")).to_contain_text("As reported on 12 July 2024")
+    expect(page.get_by_text("No response reported by then")).to_be_visible()
+    page.get_by_role("link", name="Back to today").click()
+    expect(page.get_by_role("note")).to_have_count(0)
+
+
+def test_a_reader_follows_a_request_lists_conflicts_and_cites_a_source(page: Page, site):
+    page.goto(f"{site}/requests/?q=Cheongung")
+    page.get_by_role("link", name="Cheongung air defence missile systems").click()
+
+    feed = page.get_by_role("link", name="Follow: Atom feed")
+    expect(feed).to_have_attribute("href", re.compile(r"^/requests/\d+/feed/$"))
+    atom = page.request.get(site + feed.get_attribute("href"))
+    assert atom.headers["content-type"].startswith("application/atom+xml")
+    assert "Declined: Cheongung air defence missile systems" in atom.text()
+
+    page.get_by_role("link", name="All conflicting reports").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conflicting reports")
+    expect(page.locator(f"#{page.url.rsplit('#', 1)[1]}")).to_be_in_viewport()
+
+    cite = page.get_by_role("link", name="Cite this article (CSL-JSON)").first
+    csl = page.request.get(site + cite.get_attribute("href")).json()
+    assert csl[0]["type"] == "article-newspaper"
+    assert csl[0]["issued"]["date-parts"][0][0] == 2024
+
+
 @pytest.mark.parametrize(
     "path",
     [
         "/",
         "/requests/",
         "/requests/?status=declined",
+        "/requests/?as_of=2024-07-15",
+        "/conflicts/",
         "/actors/rustem-umerov/",
         "/stances/",
         "/sources/",
