@@ -57,8 +57,9 @@ class PublicReadCacheMiddleware:
         if not cacheable(request):
             return self.get_response(request)
         request.get_host()  # an unknown host is refused before anything is served
+        # Answers hold absolute links: the scheme and host are part of the address.
         address = (
-            f"{request.method} {request.get_full_path()} {request.META.get('HTTP_ACCEPT', '')}"
+            f"{request.method} {request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
         )
         key = f"{DataVersion.objects.current()}:{hashlib.sha256(address.encode()).hexdigest()}"
         stored = self.cache.get(key)

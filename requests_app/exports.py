@@ -38,12 +38,12 @@ class _Echo:
         return value
 
 
-def _row(request: HttpRequest, aid_request: AidRequest) -> list:
+def _row(request: HttpRequest, aid_request: AidRequest, query: str) -> list:
     stance = aid_request.current_stance
     latest = aid_request.latest_response
     return [
         aid_request.pk,
-        request.build_absolute_uri(aid_request.get_absolute_url()),
+        request.build_absolute_uri(aid_request.get_absolute_url() + query),
         aid_request.title,
         aid_request.status,
         aid_request.requester.name,
@@ -73,8 +73,12 @@ def requests_csv(request: HttpRequest, queryset, day=None) -> StreamingHttpRespo
         rows = queryset.iterator(chunk_size=CHUNK)
         while chunk := list(islice(rows, CHUNK)):
             for aid_request in restate(chunk, day) if day else chunk:
-                yield writer.writerow(_row(request, aid_request))
+                yield writer.writerow(_row(request, aid_request, query))
 
+    # A view of the past says so in its name, and its links open the pages of that day.
+    query, name = (
+        (f"?as_of={day}", f"aid-requests-as-of-{day}.csv") if day else ("", "aid-requests.csv")
+    )
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aid-requests.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,6 +1,7 @@
 """Atom feeds of what the tracker adds: new requests, responses and stance changes, all of them,
 an actor's, or one request's, newest first."""
 
+import uuid
 from operator import attrgetter
 
 from django.contrib.syndication.views import Feed
@@ -8,10 +9,16 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Actor, AidRequest, AidResponse, PolicyStance
 
 ENTRIES = 50
+
+
+def atom_id(*names) -> str:
+    """A permanent id, the same on every host and after a slug is edited."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, "/".join(["aidtracker", *map(str, names)])).urn
 
 
 def newest(requests, responses, stances) -> list:
@@ -30,9 +37,16 @@ class UpdatesFeed(Feed):
     feed_type = Atom1Feed
     title = "aidtracker: new requests, responses and stance changes"
     subtitle = "Aid requests between governments as the news reports them, newest first."
+    author_name = "aidtracker"
+
+    def feed_guid(self) -> str:
+        return atom_id("feed")
 
     def link(self) -> str:
         return reverse("tracker:home")
+
+    def item_guid(self, record) -> str:
+        return atom_id(record._meta.model_name, record.pk)
 
     def items(self) -> list:
         return newest(
@@ -51,9 +65,10 @@ class UpdatesFeed(Feed):
         return f"Stance: {record.holder}, {record.title} ({record.get_position_display()})"
 
     def item_description(self, record) -> str:
+        # Atom summaries are HTML to feed readers; the curators' text is plain.
         if isinstance(record, AidResponse) and record.reason:
-            return f"{record.summary} Reason given: {record.reason}"
-        return record.summary
+            return escape(f"{record.summary} Reason given: {record.reason}")
+        return escape(record.summary)
 
     def item_categories(self, record) -> list[str]:
         if isinstance(record, AidRequest):
@@ -69,17 +84,28 @@ class UpdatesFeed(Feed):
         return record.updated_at
 
 
-class ActorFeed(UpdatesFeed):
+class RecordFeed(UpdatesFeed):
+    """The feed of one record of `model`, found by the URL's arguments."""
+
+    model: type
+
+    def get_object(self, request, **lookup):
+        return get_object_or_404(self.model, **lookup)
+
+    def feed_guid(self, record) -> str:
+        return atom_id("feed", record._meta.model_name, record.pk)
+
+    def title(self, record) -> str:
+        return f"aidtracker: {record}"
+
+    def link(self, record) -> str:
+        return record.get_absolute_url()
+
+
+class ActorFeed(RecordFeed):
     """Requests an actor made, received or voiced; answers to them or by it; its stances."""
 
-    def get_object(self, request, slug: str) -> Actor:
-        return get_object_or_404(Actor, slug=slug)
-
-    def title(self, actor: Actor) -> str:
-        return f"aidtracker: {actor}"
-
-    def link(self, actor: Actor) -> str:
-        return actor.get_absolute_url()
+    model = Actor
 
     def items(self, actor: Actor) -> list:
         involved = Q(requester=actor) | Q(addressee=actor) | Q(voiced_by=actor)
@@ -95,17 +121,10 @@ class ActorFeed(UpdatesFeed):
         )
 
 
-class RequestFeed(UpdatesFeed):
+class RequestFeed(RecordFeed):
     """One request, the answers to it, and the stances of the government it asked."""
 
-    def get_object(self, request, pk: int) -> AidRequest:
-        return get_object_or_404(AidRequest, pk=pk)
-
-    def title(self, aid_request: AidRequest) -> str:
-        return f"aidtracker: {aid_request}"
-
-    def link(self, aid_request: AidRequest) -> str:
-        return aid_request.get_absolute_url()
+    model = AidRequest
 
     def items(self, aid_request: AidRequest) -> list:
         return newest(

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -55,6 +56,20 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the fields asked for, then by `then`, so that ties never move between pages."""
+
+    def __init__(self, *args, then: tuple[str, ...] = ("pk",), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.then = then
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES]
+        return qs.order_by(*ordering, *self.then)
+
+
 class SyncFilterSet(django_filters.FilterSet):
     """The base of every API list's filters: `changed_since` lets a client fetch only what
     changed since its last sync (deletions are listed at /api/v1/deletions/)."""
@@ -66,16 +81,6 @@ class SyncFilterSet(django_filters.FilterSet):
         label="Changed since",
         help_text="An ISO 8601 date and time, e.g. 2024-11-28T09:00:00Z: only records added "
         "or changed since then.",
-    )
-
-
-class AsOfForm(forms.Form):
-    """The day of a view of the past, on the pages and API endpoints of one request."""
-
-    as_of = forms.DateField(
-        required=False,
-        label="As reported on",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
@@ -159,8 +164,9 @@ class AidRequestFilter(SyncFilterSet):
         label="Source article",
         help_text="Requests that this article reports, or whose responses it reports.",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[("made_on", "date"), ("status_then", "status")],
+        then=("-made_on", "title", "pk"),
         field_labels={
             "made_on": "Date, oldest first",
             "-made_on": "Date, newest first",
@@ -193,6 +199,12 @@ class AidRequestFilter(SyncFilterSet):
     def filter_source(self, queryset, name, value):
         cited = Q(citations__source=value) | Q(responses__citations__source=value)
         return queryset.filter(pk__in=AidRequest.objects.filter(cited).values("pk"))
+
+
+class AsOfForm(forms.Form):
+    """The day of a view of the past, on the pages and API endpoints of one request."""
+
+    as_of = AidRequestFilter.base_filters["as_of"].field
 
 
 class NameFilter(django_filters.CharFilter):
@@ -253,7 +265,7 @@ class AidResponseFilter(SyncFilterSet):
     responded_before = django_filters.DateFilter(
         field_name="responded_on", lookup_expr="lte", label="Answered on or before (YYYY-MM-DD)"
     )
-    ordering = django_filters.OrderingFilter(fields=[("responded_on", "date")])
+    ordering = OrderingFilter(fields=[("responded_on", "date")])
 
     class Meta:
         model = AidResponse

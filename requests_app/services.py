@@ -90,10 +90,13 @@ def record_save(*, record, expected_version: int | None = None, citations: Itera
             )
     record.save()
     DataVersion.objects.bump()
+    containers_touch(record)
     if isinstance(record, AidResponse):
         request_refresh_status(aid_request=record.request)
         if moved_from not in (None, record.request_id):
-            request_refresh_status(aid_request=AidRequest.objects.get(pk=moved_from))
+            moved = AidRequest.objects.get(pk=moved_from)
+            AidRequest.objects.filter(pk=moved.pk).update(updated_at=timezone.now())
+            request_refresh_status(aid_request=moved)
     for citation in citations:
         setattr(citation, Citation.target_field_for(type(record)), record)
         record_save(record=citation)
@@ -105,8 +108,21 @@ def record_delete(*, record) -> None:
     """Delete a record; deleting a response re-derives its request's status."""
     record.delete()
     DataVersion.objects.bump()
+    containers_touch(record)
     if isinstance(record, AidResponse):
         request_refresh_status(aid_request=record.request)
+
+
+def containers_touch(record) -> None:
+    """Mark as changed the records the API shows this one inside (a citation in its fact, a
+    response in its request), so that clients syncing with changed_since fetch them again."""
+    now = timezone.now()
+    if isinstance(record, Citation):
+        fact = record.target
+        type(fact).objects.filter(pk=fact.pk).update(updated_at=now)
+        record = fact
+    if isinstance(record, AidResponse):
+        AidRequest.objects.filter(pk=record.request_id).update(updated_at=now)
 
 
 class FixtureError(Exception):

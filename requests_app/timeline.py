@@ -4,10 +4,10 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
-from .models import AidRequest, AidResponse, PolicyStance
+from .models import AidRequest, AidResponse, Citation, PolicyStance
 
 WIDTH, LEFT, RIGHT = 960, 150, 20
 LANE_HEIGHT, TOP = 56, 36
@@ -47,6 +47,27 @@ def _month_counts(queryset, date_field: str, kind_field: str) -> dict:
     return months
 
 
+def _month_reported(queryset, date_field: str) -> dict:
+    """{month: the day by which articles had reported all of that month's facts}, in one
+    query: the list as of that day shows them."""
+    field = Citation.target_field_for(queryset.model)
+    first_reported = (
+        Citation.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(day=Min("source__published_on"))
+        .values("day")
+    )
+    rows = (
+        queryset.exclude(**{f"{date_field}__isnull": True})
+        .annotate(month=TruncMonth(date_field), reported=Subquery(first_reported))
+        .values_list("month")
+        .annotate(day=Max("reported"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 def _month_end(month: datetime.date) -> datetime.date:
     following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)
@@ -70,6 +91,10 @@ def build_timeline(request_list_url: str) -> dict | None:
             PolicyStance.Position,
         ),
     ]
+    reported = {
+        AidResponse.Decision: _month_reported(AidResponse.objects, "responded_on"),
+        PolicyStance.Position: _month_reported(PolicyStance.objects, "in_force_from"),
+    }
     months = sorted({month for _, counts, _ in lanes_data for month in counts})
     if not months:
         return None
@@ -95,8 +120,9 @@ def build_timeline(request_list_url: str) -> dict | None:
                     f"&made_before={_month_end(month):%Y-%m-%d}"
                 )
             else:
-                # Answers and stance changes: every request as reported at the month's end.
-                url = f"{request_list_url}?as_of={_month_end(month):%Y-%m-%d}"
+                # Answers and stance changes: every request as reported once they all were.
+                day = reported[kinds].get(month) or _month_end(month)
+                url = f"{request_list_url}?as_of={day:%Y-%m-%d}"
             marks.append(
                 Mark(
                     x=x_of(month + datetime.timedelta(days=14)),

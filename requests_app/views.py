@@ -181,13 +181,9 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         .select_related("request")
         .with_citations()
         .prefetch_related(
-            Prefetch(
-                "conflicts_with", AidResponse.objects.select_related("responder").with_citations()
-            )
+            Prefetch("conflicts_with", AidResponse.objects.select_related("responder"))
         )
     )
-    # A pair of contradicting answers is shown once, under the first recorded.
-    responses = [r for r in responses if all(o.pk > r.pk for o in r.conflicts_with.all())]
     kinds = [
         ("Requests", "request", AidRequest.objects.disputed().with_citations()),
         ("Responses", "response", responses),

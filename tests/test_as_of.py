@@ -190,9 +190,11 @@ def test_the_api_detail_as_of_a_day(api, seeded):
 def test_the_csv_export_as_of_a_day(client, seeded):
     response = client.get(reverse("tracker:request-export"), {"as_of": "2024-07-15"})
 
+    assert 'filename="aid-requests-as-of-2024-07-15.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    by_slug = {row["url"].rstrip("/").rsplit("/", 1)[1]: row for row in rows}
+    by_slug = {row["id"]: row for row in rows}
     assert len(rows) == 6
+    assert all(row["url"].endswith(f"/requests/{row['id']}/?as_of=2024-07-15") for row in rows)
     assert by_slug[str(pk_of(JULY_AIR_DEFENCE))]["status"] == "pending"
     weapons = by_slug[str(pk_of(WEAPONS))]
     assert (weapons["status"], weapons["current_stance_position"]) == (
@@ -208,3 +210,34 @@ def test_a_view_of_the_past_never_writes(client, api, seeded):
 
     cheongung.refresh_from_db()
     assert cheongung.status == "declined"
+
+
+def test_writes_ignore_as_of_and_other_filters(api, seeded, curator, token_for):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(curator)}")
+    cheongung = AidRequest.objects.get(slug=CHEONGUNG)
+    url = reverse("api:request-detail", args=[cheongung.pk])
+
+    response = api.patch(f"{url}?as_of=2024-11-01&status=pending", {"quantity": 3}, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["status"] == "declined"
+    cheongung.refresh_from_db()
+    assert (cheongung.quantity, cheongung.status) == (3, "declined")
+
+
+def test_the_json_ld_endpoint_also_answers_plain_json(api, seeded):
+    url = reverse("api:request-jsonld", args=[AidRequest.objects.get(slug=CHEONGUNG).pk])
+
+    response = api.get(url, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["@context"] == "https://schema.org"
+
+
+def test_sorting_by_status_breaks_ties_newest_first(seeded):
+    from requests_app.filters import AidRequestFilter
+
+    ordered = AidRequestFilter({"ordering": "status"}, queryset=AidRequest.objects.all()).qs
+
+    assert ordered.query.order_by == ("status_then", "-made_on", "title", "pk")

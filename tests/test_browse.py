@@ -168,9 +168,10 @@ def test_dashboard_shows_counts_and_a_linked_timeline(client, seeded):
     assert html.count('class="timeline-chart__mark') >= 8
     assert f"{LIST}?made_after=2024-11-01&amp;made_before=2024-11-30" in html
     assert "November 2024: 6 requests made" in html
-    # Answers and stance changes open the list as reported at the end of their month.
-    assert f"{LIST}?as_of=2024-06-30" in html
-    assert f"{LIST}?as_of=2024-11-30" in html
+    # Answers and stance changes open the list as reported once the news reported them: June's
+    # "reconsider" in July, November's refusals on the 28th.
+    assert f"{LIST}?as_of=2024-07-12" in html
+    assert f"{LIST}?as_of=2024-11-28" in html
 
 
 def test_request_detail_shows_sources_that_differ_side_by_side(client, seeded):
@@ -271,3 +272,12 @@ def test_pages_have_one_h1_landmarks_and_labelled_controls(client, seeded, url):
 )
 def test_unknown_records_are_404(client, seeded, url):
     assert client.get(url).status_code == 404
+
+
+def test_the_filter_form_carries_only_hidden_filters_that_are_set(client, seeded):
+    html = page(client, reverse("tracker:request-list") + "?item=cheongung")
+
+    form = html.split('<form class="filters"')[1].split("</form>")[0]
+    assert 'name="item" value="cheongung"' in form
+    for empty in ["source", "voiced_by", "changed_since"]:
+        assert f'name="{empty}"' not in form

@@ -26,11 +26,13 @@ def test_a_pair_of_contradicting_answers_is_shown_once_side_by_side(
     page = client.get(reverse("tracker:conflicts"))
 
     responses = dict((anchor, facts) for _, anchor, facts in page.context["kinds"])["response"]
-    assert responses == [declined]
+    assert list(responses) == [declined, denied]
     html = page.content.decode()
-    assert f'id="response-{declined.pk}"' in html
-    assert f'id="response-{denied.pk}"' in html
-    assert "Contradicted by another report" in html
+    # Each report has its own card, with its quotes, and links to the one it contradicts.
+    for report, other in [(declined, denied), (denied, declined)]:
+        card = html.split(f'id="response-{report.pk}"')[1].split("</article>")[0]
+        assert card.count('<div class="side">') == 1
+        assert f'Contradicted by <a href="#response-{other.pk}">' in card
     # Both answers link there from the request's page, and the request counts as contested.
     detail = client.get(aid_request.get_absolute_url()).content.decode()
     assert f'href="/conflicts/#response-{declined.pk}"' in detail
@@ -58,3 +60,20 @@ def test_the_conflicts_page_runs_the_same_queries_for_few_or_many(
 
     assert queries_for(reverse("tracker:conflicts")) == few
     assert AidRequest.objects.disputed().count() == 6
+
+
+def test_a_chain_of_contradictions_shows_every_report(
+    client, aid_request, record_response, article, cite
+):
+    first, second = contradicting_answers(aid_request, record_response, article, cite)
+    third = record_response(aid_request, "fulfilled", NOV_28)
+    cite(article, "Anti-aircraft systems are purely defensive equipment", response=third)
+    second.conflicts_with.add(third)
+
+    html = client.get(reverse("tracker:conflicts")).content.decode()
+
+    for report in (first, second, third):
+        assert f'id="response-{report.pk}"' in html
+    second_card = html.split(f'id="response-{second.pk}"')[1].split("</article>")[0]
+    assert f'href="#response-{first.pk}"' in second_card
+    assert f'href="#response-{third.pk}"' in second_card

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from requests_app import services
 from requests_app.models import AidRequest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,6 +29,39 @@ def entries(client, url: str) -> list[dict]:
         }
         for entry in feed.findall(f"{ATOM}entry")
     ]
+
+
+def test_the_feeds_are_valid_atom_with_permanent_ids(client, seeded):
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    for url in [reverse("tracker:feed"), reverse("tracker:request-feed", args=[cheongung.pk])]:
+        feed = ET.fromstring(client.get(url).content)
+        ids = [feed.findtext(f"{ATOM}id")] + [
+            e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")
+        ]
+        assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", i) for i in ids)
+        assert len(set(ids)) == len(ids)  # the feed's id is none of its entries'
+        assert feed.findtext(f"{ATOM}author/{ATOM}name") == "aidtracker"
+        assert feed.findtext(f"{ATOM}updated")
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"http://testserver{url}"
+
+    # An entry keeps its id when its slug is edited.
+    before = {e["title"]: e["id"] for e in entries(client, reverse("tracker:feed"))}
+    cheongung.slug = "renamed"
+    services.record_save(record=cheongung)
+    after = {e["title"]: e["id"] for e in entries(client, reverse("tracker:feed"))}
+    assert after == before
+
+
+def test_feed_summaries_are_escaped_html(client, seeded):
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    cheongung.summary = "Asked for <b>missiles</b> & radars"
+    cheongung.save()
+
+    feed = entries(client, reverse("tracker:request-feed", args=[cheongung.pk]))
+
+    summary = next(e["summary"] for e in feed if e["title"].startswith("Request:"))
+    # The HTML a feed reader renders shows the text as written, markup and all.
+    assert summary == "Asked for &lt;b&gt;missiles&lt;/b&gt; &amp; radars"
 
 
 def test_the_feed_of_everything_has_requests_responses_and_stances(client, seeded):

@@ -99,3 +99,26 @@ def test_tombstones_name_the_record_and_when_it_went(api, seeded):
     ]
     assert datetime.datetime.fromisoformat(rows[0]["deleted_at"]) >= before
     assert api.get(reverse("api:deletion-list"), {"type": "event"}).json()["count"] == 0
+
+
+def test_a_new_quote_or_answer_marks_the_request_that_shows_it_as_changed(api, seeded):
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    declined = cheongung.responses.get()
+    article = declined.citations.first().source
+    url = reverse("api:request-list")
+
+    since = {"changed_since": timezone.now().isoformat()}
+    services.record_save(
+        record=Citation(
+            source=article,
+            quote="encountered significant governmental resistance",
+            response=declined,
+        )
+    )
+    assert [row["slug"] for row in fetch_all(api, url, **since)] == [cheongung.slug]
+
+    since = {"changed_since": timezone.now().isoformat()}
+    services.record_delete(record=declined.citations.first())
+    assert [row["slug"] for row in fetch_all(api, url, **since)] == [cheongung.slug]
+    changed_responses = fetch_all(api, reverse("api:response-list"), **since)
+    assert [row["id"] for row in changed_responses] == [declined.pk]

@@ -97,7 +97,13 @@ def curated_schema(noun: str, serializer, **extra):
 
 
 class CuratedViewSet(viewsets.ModelViewSet):
-    """Deleting a record that facts depend on is refused with the list of what depends on it."""
+    """Writes address one record by its URL, whatever filters the query string carries;
+    deleting a record that facts depend on is refused with the list of what depends on it."""
+
+    def filter_queryset(self, queryset):
+        if self.request.method not in permissions.SAFE_METHODS:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def perform_destroy(self, instance) -> None:
         try:
@@ -223,7 +229,6 @@ REQUEST_EXAMPLE = OpenApiExample(
     ),
 )
 class AidRequestViewSet(CuratedViewSet):
-    queryset = AidRequest.objects.for_listing().with_reports()
     serializer_class = serializers.AidRequestSerializer
     filterset_class = filters.AidRequestFilter
 
@@ -237,8 +242,6 @@ class AidRequestViewSet(CuratedViewSet):
         return form.cleaned_data["as_of"]
 
     def get_queryset(self):
-        if self.as_of is None:
-            return super().get_queryset()
         return AidRequest.objects.for_listing().with_reports(self.as_of)
 
     def paginate_queryset(self, queryset):
@@ -263,7 +266,7 @@ class AidRequestViewSet(CuratedViewSet):
         parameters=[AS_OF],
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **ERRORS},
     )
-    @action(detail=True, renderer_classes=[JSONLDRenderer])
+    @action(detail=True, renderer_classes=[JSONLDRenderer, renderers.JSONRenderer])
     def jsonld(self, request, pk=None):
         return Response(request_claims(request, self.get_object()))
 
