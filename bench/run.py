@@ -55,6 +55,8 @@ def environment(database: str, static_root: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "GUNICORN_LOG_LEVEL": "warning",
         "WEB_CONCURRENCY": "2",
+        # One load generator is one client address: no per-client API limit for it.
+        "API_THROTTLE_ANON": "",
     }
 
 

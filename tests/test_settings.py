@@ -57,3 +57,19 @@ def test_a_mistyped_boolean_is_refused():
     result = run_settings(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_an_empty_api_throttle_turns_the_limit_off():
+    show = PRINT_SETTINGS.replace(
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])",
+        "print(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        env={**os.environ, "API_THROTTLE_ANON": "", "API_THROTTLE_USER": "10/minute"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "{'anon': None, 'user': '10/minute'}"
