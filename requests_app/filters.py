@@ -1,9 +1,12 @@
 """FilterSets shared by the HTML lists, the CSV export and the API."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -70,11 +73,28 @@ class OrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, *self.then)
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 date and time, in UTC: PostgreSQL refuses offsets beyond ±15:59."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class SyncFilterSet(django_filters.FilterSet):
     """The base of every API list's filters: `changed_since` lets a client fetch only what
     changed since its last sync (deletions are listed at /api/v1/deletions/)."""
 
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         widget=forms.HiddenInput,

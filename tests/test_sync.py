@@ -37,7 +37,16 @@ def test_every_list_filters_on_changed_since(api, seeded, basename):
     assert api.get(url, {"changed_since": future}).json()["count"] == 0
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2024-13-01T00:00", "1e309", "2024-11-28T25:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2024-13-01T00:00",
+        "1e309",
+        "2024-11-28T25:00",
+        "0001-01-01T00:00:00+16:00",  # before year 1 in UTC
+    ],
+)
 def test_a_bad_changed_since_answers_400_naming_it(api, seeded, value):
     for basename in [*LISTS, "deletion"]:
         response = api.get(reverse(f"api:{basename}-list"), {"changed_since": value})
@@ -122,3 +131,11 @@ def test_a_new_quote_or_answer_marks_the_request_that_shows_it_as_changed(api, s
     assert [row["slug"] for row in fetch_all(api, url, **since)] == [cheongung.slug]
     changed_responses = fetch_all(api, reverse("api:response-list"), **since)
     assert [row["id"] for row in changed_responses] == [declined.pk]
+
+
+def test_changed_since_takes_any_valid_offset(api, seeded):
+    # PostgreSQL refuses offsets beyond ±15:59: the moment is passed on in UTC.
+    for basename in ["citation", "deletion"]:
+        url = reverse(f"api:{basename}-list")
+        response = api.get(url, {"changed_since": "0132-10-21T19:47:56+16:17"})
+        assert response.status_code == 200, response.content[:300]

@@ -7,7 +7,6 @@ from functools import cached_property
 from django import forms
 from django.db.models import CharField, F, ProtectedError, Value
 from django.http import Http404
-from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -366,7 +365,7 @@ SYNCED = {
 
 
 class DeletionForm(forms.Form):
-    changed_since = IsoDateTimeField(required=False)
+    changed_since = filters.MomentField(required=False)
     type = forms.ChoiceField(choices=[(name, name) for name in SYNCED], required=False)
 
 
