@@ -4,6 +4,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from .exports import requests_csv
 from .filters import ActorFilter, AidRequestFilter, AsOfForm, ItemFilter, SourceArticleFilter
@@ -142,7 +143,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aid_request": aid_request,
             "past": day and past(day),
             "as_of_form": form,
-            "addressee_stance": stances.latest_in_force_on(day or datetime.date.today()).get(
+            "addressee_stance": stances.latest_in_force_on(day or timezone.localdate()).get(
                 aid_request.addressee_id
             ),
             "timeline": response_groups(aid_request.responses.all()),
