@@ -17,37 +17,8 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 
-from .models import (
-    Actor,
-    ActorAlias,
-    AidRequest,
-    AidResponse,
-    Citation,
-    Contribution,
-    DataVersion,
-    Event,
-    Item,
-    ItemAlias,
-    PolicyStance,
-    Role,
-    SourceArticle,
-)
+from .models import CURATED, DataVersion
 
-# In the order a restore needs: what is pointed at before what points at it.
-CURATED = [
-    Actor,
-    ActorAlias,
-    Item,
-    ItemAlias,
-    SourceArticle,
-    Event,
-    PolicyStance,
-    Role,
-    AidRequest,
-    AidResponse,
-    Contribution,
-    Citation,
-]
 USER_FIELDS = [
     "username",
     "first_name",

@@ -1,35 +1,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from requests_app.models import (
-    Actor,
-    ActorAlias,
-    AidRequest,
-    AidResponse,
-    Citation,
-    Contribution,
-    Event,
-    Item,
-    ItemAlias,
-    PolicyStance,
-    Role,
-    SourceArticle,
-)
+from requests_app.models import CURATED
 
-CURATED = [
-    Actor,
-    ActorAlias,
-    AidRequest,
-    AidResponse,
-    Citation,
-    Contribution,
-    Event,
-    Item,
-    ItemAlias,
-    PolicyStance,
-    Role,
-    SourceArticle,
-]
 # What each group may do to every curated model: curators add and correct, editors also delete.
 ROLES = {
     "curator": ["view", "add", "change"],
