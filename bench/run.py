@@ -227,6 +227,19 @@ def query_counts(env: dict, paths: dict) -> dict:
     return json.loads(out.stdout)
 
 
+def summary(path: str, runs: list[dict], queries: int) -> dict:
+    """One endpoint's figures: medians of its runs, errors summed."""
+    return {
+        "path": path,
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "queries_on_miss": queries,
+        "runs": runs,
+    }
+
+
 def measure(size: int, args, static_root: str) -> dict:
     env, generated = prepare(size, static_root)
     paths = endpoints(env, size)
@@ -238,15 +251,7 @@ def measure(size: int, args, static_root: str) -> dict:
             url = base + path
             wrk(url, 2, args.connections, [])  # warm-up: fills the caches, wakes the workers
             runs = [wrk(url, args.duration, args.connections, []) for _ in range(args.runs)]
-            results[name] = {
-                "path": path,
-                "rps": statistics.median(r["rps"] for r in runs),
-                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
-                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
-                "errors": sum(r["errors"] for r in runs),
-                "queries_on_miss": counts[name],
-                "runs": runs,
-            }
+            results[name] = summary(path, runs, counts[name])
             log(
                 f"{size:>7,} {name:<20} {results[name]['rps']:>8.0f} req/s  "
                 f"p50 {results[name]['p50_ms']:.1f} ms  p99 {results[name]['p99_ms']:.1f} ms"
@@ -257,15 +262,7 @@ def measure(size: int, args, static_root: str) -> dict:
                 wrk(base + path, args.duration, args.connections, ["-H", "Cookie: sessionid=bench"])
                 for _ in range(args.runs)
             ]
-            results[f"{name} (uncached)"] = {
-                "path": path,
-                "rps": statistics.median(r["rps"] for r in runs),
-                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
-                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
-                "errors": sum(r["errors"] for r in runs),
-                "queries_on_miss": counts[name],
-                "runs": runs,
-            }
+            results[f"{name} (uncached)"] = summary(path, runs, counts[name])
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -94,9 +94,8 @@ def record_save(*, record, expected_version: int | None = None, citations: Itera
     if isinstance(record, AidResponse):
         request_refresh_status(aid_request=record.request)
         if moved_from not in (None, record.request_id):
-            moved = AidRequest.objects.get(pk=moved_from)
-            AidRequest.objects.filter(pk=moved.pk).update(updated_at=timezone.now())
-            request_refresh_status(aid_request=moved)
+            AidRequest.objects.filter(pk=moved_from).update(updated_at=timezone.now())
+            request_refresh_status(aid_request=AidRequest.objects.get(pk=moved_from))
     for citation in citations:
         setattr(citation, Citation.target_field_for(type(record)), record)
         record_save(record=citation)

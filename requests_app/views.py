@@ -90,14 +90,17 @@ def requests_then(filterset, page) -> dict:
     if day is None:
         return {}
     restate(page.object_list, day)
-    addressees = {aid_request.addressee_id for aid_request in page.object_list}
-    stances = (
-        PolicyStance.objects.filter(holder__in=addressees)
-        .known_on(day)
-        .select_related("holder")
-        .latest_in_force_on(day)
-    )
+    stances = stances_on({aid_request.addressee_id for aid_request in page.object_list}, day)
     return {"past": past(day), "stances_then": sorted(stances.values(), key=str)}
+
+
+def stances_on(holders, day=None) -> dict:
+    """{holder id: its latest stance in force on `day`}, as reported by then; today's if no
+    day is given."""
+    stances = PolicyStance.objects.filter(holder__in=holders).select_related("holder")
+    if day is not None:
+        stances = stances.known_on(day)
+    return stances.latest_in_force_on(day or timezone.localdate())
 
 
 def past(day: datetime.date) -> dict:
@@ -132,10 +135,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     aid_request = requests.filter(pk=pk).first()
     if aid_request is None:
         return request_not_yet_reported(request, get_object_or_404(AidRequest, pk=pk), day)
-    stances = PolicyStance.objects.filter(holder=aid_request.addressee_id)
     if day is not None:
         restate([aid_request], day)
-        stances = stances.known_on(day)
     return render(
         request,
         "requests_app/aidrequest_detail.html",
@@ -143,7 +144,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aid_request": aid_request,
             "past": day and past(day),
             "as_of_form": form,
-            "addressee_stance": stances.latest_in_force_on(day or timezone.localdate()).get(
+            "addressee_stance": stances_on([aid_request.addressee_id], day).get(
                 aid_request.addressee_id
             ),
             "timeline": response_groups(aid_request.responses.all()),

@@ -369,11 +369,12 @@ class DeletionForm(forms.Form):
     type = forms.ChoiceField(choices=[(name, name) for name in SYNCED], required=False)
 
 
-def deletions(changed_since=None, type: str = ""):
-    """Every deleted record, newest first, from the history tables, in one UNION query."""
+def deletions(changed_since=None, kind: str = ""):
+    """Every deleted record (of one `kind`, if given), newest first, from the history tables,
+    in one UNION query."""
     parts = []
     for name, model in SYNCED.items():
-        if type and type != name:
+        if kind and kind != name:
             continue
         rows = model.history.filter(history_type="-").order_by()
         if changed_since:
@@ -414,5 +415,6 @@ class DeletionViewSet(viewsets.GenericViewSet):
         form = DeletionForm(request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
-        page = self.paginate_queryset(deletions(**form.cleaned_data))
+        since, kind = form.cleaned_data["changed_since"], form.cleaned_data["type"]
+        page = self.paginate_queryset(deletions(since, kind))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
