@@ -9,13 +9,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 1000 aidtracker
 
-# Dependencies first, from the pinned pyproject.toml, so code changes reuse this layer.
-COPY pyproject.toml README.md ./
-COPY aidtracker ./aidtracker
-COPY requests_app ./requests_app
-RUN pip install .
+# The pinned dependencies in a layer of their own, from pyproject.toml alone: a change to the
+# code reuses this layer, only a change to pyproject.toml reinstalls them. The build backend
+# comes too, so installing the project below downloads nothing.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); print('\n'.join(p['project']['dependencies'] + p['build-system']['requires']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
 
+# Then the code, and the project itself on top of the dependencies already installed.
 COPY . .
+RUN pip install . --no-deps --no-build-isolation && rm -rf build aidtracker.egg-info
 # Hashed, compressed static files, built into the image; the key only satisfies settings.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
