@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format
+.PHONY: run admin test lint format
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("aidtracker needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,7 +23,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.app-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
+	@echo 'Site:  http://$(HOST):$(PORT)/'
+	@echo 'Admin: run `make admin` in another terminal, then open http://$(HOST):$(PORT)/admin/'
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## admin: create an admin account in SQLite (or DATABASE_URL); it prompts for name and password.
+## ARGS=--noinput takes them from DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD instead.
+admin: $(VENV)/.app-installed
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createsuperuser $(ARGS)
 
 ## test: set up with test dependencies, check migrations and run the whole suite
 test: $(VENV)/.dev-installed
