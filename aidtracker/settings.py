@@ -26,6 +26,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -48,7 +58,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's own health check speaks plain HTTP
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
@@ -79,8 +89,8 @@ MIDDLEWARE = [
     # lifetimes for hashed names; in development runserver serves them as they are.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
-    # Anonymous reads come from a cache that every write invalidates (requests_app/cache.py).
-    "requests_app.cache.PublicReadCacheMiddleware",
+    # Anonymous reads come from a cache that every write invalidates (aidtracker/cache.py).
+    "aidtracker.cache.PublicReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,16 +110,15 @@ AUTHENTICATION_BACKENDS = [
 # Five failed logins for one username from one address lock that pair out for a while: an
 # attacker elsewhere cannot lock a curator out. Set NUM_PROXIES behind a proxy so that the
 # address is the client's, from X-Forwarded-For, not the proxy's.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
 
-# The benchmark (bench/run.py) serves bench.urls: the app's URLs plus its reference views.
-ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "aidtracker.urls")
+ROOT_URLCONF = "aidtracker.urls"
 
 TEMPLATES = [
     {
@@ -131,7 +140,7 @@ WSGI_APPLICATION = "aidtracker.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }
@@ -145,7 +154,7 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
-        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "600")),
+        "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 600),
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
@@ -215,6 +224,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": NUM_PROXIES or None,
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "requests_app.api.views.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -230,8 +240,8 @@ SPECTACULAR_SETTINGS = {
     # Related records are written as a slug or id and read as objects: separate components.
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "requests_app.models.base.DatePrecision",
-        "QualifierEnum": "requests_app.models.base.Qualifier",
+        "DatePrecisionEnum": "requests_app.models.dates.DatePrecision",
+        "QualifierEnum": "requests_app.models.amounts.Qualifier",
         "ActorKindEnum": "requests_app.models.actors.Actor.Kind",
         "EventKindEnum": "requests_app.models.context.Event.Kind",
         "RequestStatusEnum": "requests_app.models.aid.AidRequest.Status",

@@ -1,5 +1,4 @@
-"""The app's URLs plus two references the benchmark measures it against. Never served in
-production: the benchmark starts gunicorn with ROOT_URLCONF=bench.urls."""
+"""The app's URLs plus two references the benchmark measures it against (bench.settings)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path

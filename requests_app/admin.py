@@ -11,8 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import intake, services
-from .highlight import highlight
+from . import services
 from .models import (
     Actor,
     ActorAlias,
@@ -27,7 +26,10 @@ from .models import (
     Role,
     SourceArticle,
 )
-from .quotes import quote_in_text
+from .models.dates import parse_partial_date
+from .text import intake
+from .text.highlight import highlight
+from .text.quotes import quote_in_text
 
 
 class VersionedForm(forms.ModelForm):
@@ -62,6 +64,33 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+class CuratedInline:
+    """An inline whose rows are saved and deleted through the services."""
+
+    def save_record(self, record) -> None:
+        services.record_save(record=record)
+
+    def delete_record(self, record) -> None:
+        services.record_delete(record=record)
+
+
+class CitationInline(CuratedInline, admin.StackedInline):
+    model = Citation
+    fields = ["source", "quote", "note"]
+    autocomplete_fields = ["source"]
+    extra = 1
+    # A fact keeps at least one citation: the form says so before the service would refuse.
+    min_num = 1
+    validate_min = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {"quote": forms.Textarea(attrs={"rows": 2, "cols": 90})})
+        return super().get_formset(request, obj, **kwargs)
+
+    def delete_record(self, record) -> None:
+        services.citation_delete(citation=record)
+
+
 class CuratedAdmin(SimpleHistoryAdmin):
     """Saves and deletes through the services; keeps every change, with who made it."""
 
@@ -70,38 +99,58 @@ class CuratedAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:
+        # A new record is saved in save_related, with its first citations, in one service
+        # call; an edit (or a revert to a past version) is saved here.
+        if change:
+            self.save_record(
+                obj,
+                expected_version=form.cleaned_data.get("opened_version"),
+                related=self.related_from(form),
+                citations=[],
+            )
+
+    def save_record(self, record, *, expected_version, related, citations) -> None:
         services.record_save(
-            record=obj,
-            expected_version=form.cleaned_data.get("opened_version") if change else None,
+            record=record, expected_version=expected_version, related=related, citations=citations
         )
 
-    def save_formset(self, request, form, formset, change) -> None:
-        for obj in formset.save(commit=False):
-            services.record_save(record=obj)
-        for obj in formset.deleted_objects:
-            services.record_delete(record=obj)
-        formset.save_m2m()
+    @staticmethod
+    def related_from(form) -> dict:
+        """The many-to-many links the form edits, to save with the record."""
+        return {
+            field.name: form.cleaned_data[field.name]
+            for field in form.instance._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+
+    def save_related(self, request, form, formsets, change) -> None:
+        inlines = {inline.model: inline(self.model, self.admin_site) for inline in self.inlines}
+        if not change:
+            cited = [formset for formset in formsets if formset.model is Citation]
+            self.save_record(
+                form.instance,
+                expected_version=None,
+                related=self.related_from(form),
+                citations=cited[0].save(commit=False) if cited else [],
+            )
+        for formset in formsets:
+            inline = inlines[formset.model]
+            if change or formset.model is not Citation:
+                for record in formset.save(commit=False):
+                    inline.save_record(record)
+            for record in formset.deleted_objects:
+                inline.delete_record(record)
+            formset.save_m2m()
 
     def delete_model(self, request, obj) -> None:
         services.record_delete(record=obj)
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
-            services.record_delete(record=obj)
+            self.delete_model(request, obj)
 
 
-class CitationInline(admin.StackedInline):
-    model = Citation
-    fields = ["source", "quote", "note"]
-    autocomplete_fields = ["source"]
-    extra = 1
-
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("widgets", {"quote": forms.Textarea(attrs={"rows": 2, "cols": 90})})
-        return super().get_formset(request, obj, **kwargs)
-
-
-class AliasInline(admin.TabularInline):
+class AliasInline(CuratedInline, admin.TabularInline):
     fields = ["name", "language"]
     extra = 1
 
@@ -114,7 +163,7 @@ class ItemAliasInline(AliasInline):
     model = ItemAlias
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(CuratedInline, admin.TabularInline):
     model = Role
     fk_name = "person"
     fields = [
@@ -129,8 +178,12 @@ class RoleInline(admin.TabularInline):
     show_change_link = True
     extra = 0
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        # A new role needs its citation, which an inline cannot hold: add it on its own page.
+        return False
 
-class ResponseInline(admin.StackedInline):
+
+class ResponseInline(CuratedInline, admin.StackedInline):
     model = AidResponse
     fields = [
         ("decision", "responded_on", "responded_on_precision"),
@@ -141,6 +194,16 @@ class ResponseInline(admin.StackedInline):
     autocomplete_fields = ["responder", "voiced_by", "stance"]
     show_change_link = True
     extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # A new answer needs its citation, which an inline cannot hold: add it on its own page.
+        return False
+
+    def save_record(self, record) -> None:
+        services.response_save(response=record)
+
+    def delete_record(self, record) -> None:
+        services.response_delete(response=record)
 
 
 @admin.register(Actor)
@@ -238,6 +301,17 @@ class AidResponseAdmin(CuratedAdmin):
     autocomplete_fields = ["request", "responder", "voiced_by", "stance", "conflicts_with"]
     inlines = [CitationInline]
 
+    def save_record(self, record, *, expected_version, related, citations) -> None:
+        services.response_save(
+            response=record,
+            expected_version=expected_version,
+            conflicts_with=related.get("conflicts_with"),
+            citations=citations,
+        )
+
+    def delete_model(self, request, obj) -> None:
+        services.response_delete(response=obj)
+
 
 @admin.register(PolicyStance)
 class PolicyStanceAdmin(CuratedAdmin):
@@ -315,7 +389,7 @@ class ArticleImportForm(forms.Form):
         if not cleaned.get("text", "").strip():
             raise ValidationError("Paste the article's text or upload a file.")
         try:
-            services.partial_date(cleaned.get("published_on", ""))
+            parse_partial_date(cleaned.get("published_on", ""))
         except ValueError as error:
             self.add_error("published_on", str(error))
         return cleaned
@@ -477,6 +551,9 @@ class CitationAdmin(CuratedAdmin):
     list_filter = ["source"]
     search_fields = ["quote", "note", "source__title"]
     autocomplete_fields = ["source", *Citation.TARGET_FIELDS]
+
+    def delete_model(self, request, obj) -> None:
+        services.citation_delete(citation=obj)
 
 
 @admin.register(ActorAlias)

@@ -5,7 +5,8 @@ from itertools import islice
 
 from django.http import HttpRequest, StreamingHttpResponse
 
-from .models import AidRequest, restate
+from .models import AidRequest
+from .past import restate
 
 CHUNK = 2000
 

@@ -21,6 +21,7 @@ from .models import (
     PolicyStance,
     SourceArticle,
 )
+from .past import requests_as_of
 
 
 # The choices of the menus: EXISTS probes an index once per actor, where a join with
@@ -206,7 +207,7 @@ class AidRequestFilter(SyncFilterSet):
         return super().filter_queryset(queryset.alias(status_then=F("status")))
 
     def filter_as_of(self, queryset, name, value):
-        return queryset.as_of(value)
+        return requests_as_of(queryset, value)
 
     def filter_has_conflict(self, queryset, name, value):
         if value == "true":

@@ -1,14 +1,10 @@
-import datetime
-
-from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 
 from .exports import requests_csv
 from .filters import ActorFilter, AidRequestFilter, AsOfForm, ItemFilter, SourceArticleFilter
-from .highlight import highlight
 from .linked_data import csl_item, request_claims, script
 from .models import (
     Actor,
@@ -20,9 +16,10 @@ from .models import (
     PolicyStance,
     Role,
     SourceArticle,
-    restate,
 )
 from .pagination import IdPaginator
+from .past import first_reported, moment, restate, stances_on
+from .text.highlight import highlight
 from .timeline import build_timeline
 
 PAGE_SIZE = 25
@@ -91,27 +88,7 @@ def requests_then(filterset, page) -> dict:
         return {}
     restate(page.object_list, day)
     stances = stances_on({aid_request.addressee_id for aid_request in page.object_list}, day)
-    return {"past": past(day), "stances_then": sorted(stances.values(), key=str)}
-
-
-def stances_on(holders, day=None) -> dict:
-    """{holder id: its latest stance in force on `day`}, as reported by then; today's if no
-    day is given."""
-    stances = PolicyStance.objects.filter(holder__in=holders).select_related("holder")
-    if day is not None:
-        stances = stances.known_on(day)
-    return stances.latest_in_force_on(day or timezone.localdate())
-
-
-def past(day: datetime.date) -> dict:
-    """A view of the past: its day, and the publication days of the reports either side."""
-    return {
-        "day": day,
-        **SourceArticle.objects.aggregate(
-            previous=Max("published_on", filter=Q(published_on__lt=day)),
-            next=Min("published_on", filter=Q(published_on__gt=day)),
-        ),
-    }
+    return {"past": moment(day), "stances_then": sorted(stances.values(), key=str)}
 
 
 def request_export(request: HttpRequest) -> HttpResponse:
@@ -142,7 +119,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "requests_app/aidrequest_detail.html",
         {
             "aid_request": aid_request,
-            "past": day and past(day),
+            "past": day and moment(day),
             "as_of_form": form,
             "addressee_stance": stances_on([aid_request.addressee_id], day).get(
                 aid_request.addressee_id
@@ -155,11 +132,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_not_yet_reported(request: HttpRequest, aid_request: AidRequest, day) -> HttpResponse:
     """404, saying when the sources first reported the request, if they ever did."""
-    first = aid_request.citations.aggregate(day=Min("source__published_on"))["day"]
     return render(
         request,
         "requests_app/aidrequest_not_yet.html",
-        {"aid_request": aid_request, "past": past(day), "first_reported": first},
+        {
+            "aid_request": aid_request,
+            "past": moment(day),
+            "first_reported": first_reported(aid_request),
+        },
         status=404,
     )
 

@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +15,7 @@ from requests_app.models import (
     AidRequest,
     AidResponse,
     Citation,
+    DataVersion,
     Item,
     PolicyStance,
     SourceArticle,
@@ -24,6 +27,7 @@ ARTICLE_BODY = (
     "citing potential violations of external trade laws restricting exports to war zones.\n\n"
     "Zelensky said: “Anti-aircraft systems are purely defensive equipment, not weapons.”"
 )
+WIRE_BODY = "Officials confirmed the report."
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +40,34 @@ def empty_caches():
     caches["default"].clear()
 
 
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker) -> dict:
+    """Every row the seed fixtures make, history included: loaded once per test session through
+    `load_seed` (validation and all), kept in memory, and rolled back."""
+    models = apps.get_app_config("requests_app").get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        rows = {model: list(model._base_manager.order_by("pk")) for model in models}
+        transaction.set_rollback(True)
+    # The data version's one row is the migrations': only counted up below.
+    return {model: objs for model, objs in rows.items() if objs and model is not DataVersion}
+
+
 @pytest.fixture(scope="module")
-def seed_data(django_db_setup, django_db_blocker):
-    """The seed fixtures, loaded once per module in a transaction rolled back after it.
+def seed_data(seed_rows, django_db_blocker):
+    """The seed data, inserted as loaded once per module in a transaction rolled back after it.
 
     Once a test of a module asks for them, the module's later tests see them too: keep tests
     that build their own rows with the builders below in modules without seed data.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", verbosity=0)
+        for model, objs in seed_rows.items():
+            model._base_manager.bulk_create(objs)
+        # Rows inserted with their ids leave PostgreSQL's sequences behind: move them on.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(seed_rows)):
+                cursor.execute(sql)
+        DataVersion.objects.bump()
         yield
         transaction.set_rollback(True)
 
@@ -58,7 +81,7 @@ def seeded(seed_data, db):
 def make_actor(db):
     def make(slug: str = "ukraine", **fields) -> Actor:
         fields = {"name": slug.replace("-", " ").title(), "kind": Actor.Kind.COUNTRY, **fields}
-        return Actor.objects.create(slug=slug, **fields)
+        return services.record_save(record=Actor(slug=slug, **fields))
 
     return make
 
@@ -82,71 +105,9 @@ def make_item(db):
             "lethality": Item.Lethality.DISPUTED,
             **fields,
         }
-        return Item.objects.create(slug=slug, **fields)
+        return services.record_save(record=Item(slug=slug, **fields))
 
     return make
-
-
-@pytest.fixture
-def make_request(db, ukraine, south_korea, make_item):
-    def make(slug: str = "cheongung-request", **fields) -> AidRequest:
-        if "item" not in fields:
-            fields["item"] = Item.objects.filter(slug="cheongung").first() or make_item()
-        fields = {
-            "title": "Cheongung, to buy",
-            "summary": "Ukraine asked to buy Cheongung.",
-            "requester": ukraine,
-            "addressee": south_korea,
-            "made_on": datetime.date(2024, 11, 27),
-            "channel": AidRequest.Channel.OFFICIAL_VISIT,
-            "mode": AidRequest.Mode.PURCHASE,
-            **fields,
-        }
-        return AidRequest.objects.create(slug=slug, **fields)
-
-    return make
-
-
-@pytest.fixture
-def aid_request(make_request) -> AidRequest:
-    return make_request()
-
-
-@pytest.fixture
-def make_stance(db, south_korea):
-    def make(slug: str = "trade-law-ban", **fields) -> PolicyStance:
-        fields = {
-            "holder": south_korea,
-            "title": "Weapon sales declined under trade law",
-            "subject": "Weapons for Ukraine",
-            "summary": "No weapons to war zones.",
-            "position": PolicyStance.Position.PROHIBITS,
-            "in_force_from": datetime.date(2024, 11, 28),
-            **fields,
-        }
-        return PolicyStance.objects.create(slug=slug, **fields)
-
-    return make
-
-
-@pytest.fixture
-def record_response(db, south_korea):
-    """Record a response through the service, as the admin and the API do."""
-    counter = iter(range(1, 1000))
-
-    def record(aid_request: AidRequest, decision: str, on: datetime.date, **fields) -> AidResponse:
-        response = AidResponse(
-            slug=f"response-{next(counter)}",
-            request=aid_request,
-            responder=south_korea,
-            responded_on=on,
-            decision=decision,
-            summary=f"{decision} on {on}",
-            **fields,
-        )
-        return services.record_save(record=response)
-
-    return record
 
 
 @pytest.fixture
@@ -162,7 +123,7 @@ def make_article(db, make_actor):
             "date_evidence": "Dated in the text.",
             **fields,
         }
-        return SourceArticle.objects.create(slug=slug, body=body, **fields)
+        return services.record_save(record=SourceArticle(slug=slug, body=body, **fields))
 
     return make
 
@@ -170,6 +131,97 @@ def make_article(db, make_actor):
 @pytest.fixture
 def article(make_article) -> SourceArticle:
     return make_article()
+
+
+@pytest.fixture
+def first_report(make_article):
+    """Citations for a builder's fact: every fact cites a source, so builders cite this
+    article's only sentence unless a test gives citations of its own."""
+    wire: list[SourceArticle] = []
+
+    def citations(given) -> list[Citation]:
+        if given is not None:
+            return given
+        if not wire:
+            wire.append(
+                make_article(
+                    "wire-report",
+                    body=WIRE_BODY,
+                    title="Wire report",
+                    published_on=datetime.date(2024, 1, 1),
+                )
+            )
+        return [Citation(source=wire[0], quote=WIRE_BODY)]
+
+    return citations
+
+
+@pytest.fixture
+def make_request(db, ukraine, south_korea, make_item, first_report):
+    def make(slug: str = "cheongung-request", citations=None, **fields) -> AidRequest:
+        if "item" not in fields:
+            fields["item"] = Item.objects.filter(slug="cheongung").first() or make_item()
+        fields = {
+            "title": "Cheongung, to buy",
+            "summary": "Ukraine asked to buy Cheongung.",
+            "requester": ukraine,
+            "addressee": south_korea,
+            "made_on": datetime.date(2024, 11, 27),
+            "channel": AidRequest.Channel.OFFICIAL_VISIT,
+            "mode": AidRequest.Mode.PURCHASE,
+            **fields,
+        }
+        return services.record_save(
+            record=AidRequest(slug=slug, **fields), citations=first_report(citations)
+        )
+
+    return make
+
+
+@pytest.fixture
+def aid_request(make_request) -> AidRequest:
+    return make_request()
+
+
+@pytest.fixture
+def make_stance(db, south_korea, first_report):
+    def make(slug: str = "trade-law-ban", citations=None, **fields) -> PolicyStance:
+        fields = {
+            "holder": south_korea,
+            "title": "Weapon sales declined under trade law",
+            "subject": "Weapons for Ukraine",
+            "summary": "No weapons to war zones.",
+            "position": PolicyStance.Position.PROHIBITS,
+            "in_force_from": datetime.date(2024, 11, 28),
+            **fields,
+        }
+        return services.record_save(
+            record=PolicyStance(slug=slug, **fields), citations=first_report(citations)
+        )
+
+    return make
+
+
+@pytest.fixture
+def record_response(db, south_korea, first_report):
+    """Record a response through the service, as the admin and the API do."""
+    counter = iter(range(1, 1000))
+
+    def record(
+        aid_request: AidRequest, decision: str, on: datetime.date, citations=None, **fields
+    ) -> AidResponse:
+        response = AidResponse(
+            slug=f"response-{next(counter)}",
+            request=aid_request,
+            responder=south_korea,
+            responded_on=on,
+            decision=decision,
+            summary=f"{decision} on {on}",
+            **fields,
+        )
+        return services.response_save(response=response, citations=first_report(citations))
+
+    return record
 
 
 @pytest.fixture

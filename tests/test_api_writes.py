@@ -59,7 +59,7 @@ def test_curator_records_a_response_with_its_citation_and_the_status_follows(
     assert response.status_code == 201, response.json()
     aid_request.refresh_from_db()
     assert aid_request.status == AidRequest.Status.DECLINED
-    assert Citation.objects.get().response_id == response.json()["id"]
+    assert Citation.objects.get(response__isnull=False).response_id == response.json()["id"]
     assert response.json()["request"]["status"] == "declined"
     detail = as_curator.get(reverse("api:request-detail", args=[aid_request.pk])).json()
     assert detail["status"] == "declined"
@@ -74,7 +74,7 @@ def test_a_bad_quote_answers_400_with_the_quote_and_saves_nothing(as_curator, re
     assert response.status_code == 400
     assert "“Seoul agreed to sell Cheongung.”" in str(response.json())
     assert not AidResponse.objects.exists()
-    assert not Citation.objects.exists()
+    assert not Citation.objects.filter(source__slug="ep-article").exists()
 
 
 @pytest.mark.parametrize(
@@ -95,9 +95,10 @@ def test_invalid_responses_answer_400_not_500(as_curator, refusal, change, messa
     assert not AidResponse.objects.exists()
 
 
-def test_a_request_to_its_own_requester_answers_400(as_curator, make_item, ukraine):
+def test_a_request_to_its_own_requester_answers_400(as_curator, make_item, ukraine, article):
     make_item()
     body = {
+        "citations": [{"source": article.pk, "quote": QUOTE}],
         "slug": "self",
         "title": "Shells",
         "summary": "Asked itself.",
@@ -115,7 +116,6 @@ def test_a_request_to_its_own_requester_answers_400(as_curator, make_item, ukrai
 
 
 def test_changing_and_deleting_a_response_re_derives_the_status(as_curator, refusal, aid_request):
-    refusal["citations"] = []
     created = as_curator.post(reverse("api:response-list"), refusal, format="json").json()
     url = reverse("api:response-detail", args=[created["id"]])
 
@@ -141,7 +141,27 @@ def test_citations_of_an_existing_fact_go_through_the_citations_endpoint(
         format="json",
     )
     assert added.status_code == 201, added.json()
-    assert aid_request.citations.get().quote == QUOTE
+    assert aid_request.citations.filter(source=article).get().quote == QUOTE
+
+
+def test_a_new_fact_without_a_citation_answers_400_and_saves_nothing(as_curator, refusal):
+    del refusal["citations"]
+
+    response = as_curator.post(reverse("api:response-list"), refusal, format="json")
+
+    assert response.status_code == 400
+    assert "Cite at least one source article" in str(response.json()["citations"])
+    assert not AidResponse.objects.exists()
+
+
+def test_the_last_citation_of_a_fact_cannot_be_deleted(as_curator, aid_request):
+    only = aid_request.citations.get()
+
+    response = as_curator.delete(reverse("api:citation-detail", args=[only.pk]))
+
+    assert response.status_code == 400
+    assert "only citation" in str(response.json())
+    assert aid_request.citations.get() == only
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,10 @@ def curated_data(transactional_db, admin_user):
         summary="A curator's test answer.",
     )
     answer._history_user = admin_user
-    services.record_save(record=answer)
+    report = Citation.objects.filter(response__isnull=False).first()
+    services.response_save(
+        response=answer, citations=[Citation(source=report.source, quote=report.quote)]
+    )
     services.record_delete(record=Citation.objects.filter(role__isnull=False).first())
 
 

@@ -47,7 +47,7 @@ def test_a_deletion_is_visible_on_the_next_read(client, aid_request, record_resp
     url = reverse("tracker:request-list")
     assert "badge--declined" in get(client, url)[0].content.decode()
 
-    services.record_delete(record=response)
+    services.response_delete(response=response)
 
     assert "badge--declined" not in get(client, url)[0].content.decode()
 
@@ -81,7 +81,7 @@ def test_every_write_path_raises_the_data_version(aid_request, record_response, 
     versions.append(DataVersion.objects.current())
     cite(article, "declined the weapon sales", response=response)
     versions.append(DataVersion.objects.current())
-    services.record_delete(record=response)
+    services.response_delete(response=response)
     versions.append(DataVersion.objects.current())
 
     assert versions == sorted(set(versions))

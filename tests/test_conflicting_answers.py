@@ -4,17 +4,25 @@ import datetime
 
 from django.urls import reverse
 
-from requests_app.models import AidRequest
+from requests_app.models import AidRequest, Citation
 
 NOV_28 = datetime.date(2024, 11, 28)
 
 
 def contradicting_answers(aid_request, record_response, article, cite):
-    declined = record_response(aid_request, "declined", NOV_28)
-    denied = record_response(aid_request, "under_consideration", NOV_28)
+    declined = record_response(
+        aid_request,
+        "declined",
+        NOV_28,
+        citations=[Citation(source=article, quote="declined the weapon sales")],
+    )
+    denied = record_response(
+        aid_request,
+        "under_consideration",
+        NOV_28,
+        citations=[Citation(source=article, quote="Seoul declines Ukrainian request.")],
+    )
     declined.conflicts_with.add(denied)
-    cite(article, "declined the weapon sales", response=declined)
-    cite(article, "Seoul declines Ukrainian request.", response=denied)
     return declined, denied
 
 

@@ -2,10 +2,11 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 
 from requests_app.models import (
@@ -20,7 +21,13 @@ from requests_app.models import (
 
 
 def refused_by_database(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    """The database refuses the write even when nothing validates it first (the services and
+    the builders run the model's validation, which would refuse it before)."""
+    with (
+        mock.patch.object(models.Model, "full_clean"),
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+    ):
         create()
 
 

@@ -41,22 +41,46 @@ def test_request_page_edits_responses_and_citations_inline(admin_client, aid_req
     assert 'id="citations-group"' in html
 
 
-def test_a_response_added_inline_updates_the_requests_status(
-    admin_client, aid_request, south_korea
+def test_a_response_edited_inline_updates_the_requests_status(
+    admin_client, aid_request, record_response
 ):
+    record_response(aid_request, "under_consideration", NOV_28)
     url = admin_url(AidRequest, "change", aid_request.pk)
     data = form_data(admin_client.get(url))
-    data.update(
-        {
-            "responses-TOTAL_FORMS": "1",
-            "responses-0-decision": "declined",
-            "responses-0-responded_on": "2024-11-28",
-            "responses-0-responded_on_precision": "day",
-            "responses-0-responder": south_korea.pk,
-            "responses-0-summary": "Seoul declines.",
-        }
-    )
+    data["responses-0-decision"] = "declined"
 
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    aid_request.refresh_from_db()
+    assert aid_request.status == AidRequest.Status.DECLINED
+
+
+def test_new_answers_are_added_on_their_own_page_with_a_citation(
+    admin_client, aid_request, south_korea, article
+):
+    page = admin_client.get(admin_url(AidRequest, "change", aid_request.pk))
+    responses = next(
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is AidResponse
+    )
+    assert not responses.has_add_permission
+    url = admin_url(AidResponse, "add")
+    data = {
+        **form_data(admin_client.get(url)),
+        "request": aid_request.pk,
+        "decision": "declined",
+        "responded_on": "2024-11-28",
+        "responded_on_precision": "day",
+        "responder": south_korea.pk,
+        "summary": "Seoul declines.",
+    }
+    without = admin_client.post(url, data)
+    assert "id_citations-0-quote_error" in without.content.decode()
+    assert not AidResponse.objects.exists()
+
+    data |= {"citations-0-source": article.pk, "citations-0-quote": "declined the weapon sales"}
     response = admin_client.post(url, data)
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
@@ -79,7 +103,7 @@ def test_a_bad_quote_is_refused_showing_where_it_diverges(admin_client, aid_requ
 
     assert "This quote does not occur in" in html
     assert "then reads “declined the weapon sales" in html
-    assert not Citation.objects.exists()
+    assert not Citation.objects.filter(source=article).exists()
 
 
 def test_check_citations_action_reports_missing_quotes(admin_client, aid_request, article, cite):

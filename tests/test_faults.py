@@ -47,7 +47,7 @@ def test_concurrent_responses_leave_the_status_of_the_latest(transactional_db, m
                 decision=decisions[number % len(decisions)],
                 summary="At the same time as the others.",
             )
-            services.record_save(record=response)
+            services.response_save(response=response)
         except Exception as error:  # reported below, with every thread's
             errors.append(error)
         finally:

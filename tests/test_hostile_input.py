@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from requests_app.filters import AidRequestFilter
-from requests_app.models import Actor, AidRequest, SourceArticle
+from requests_app.models import Actor, AidRequest, Citation, SourceArticle
 
 SCRIPT = '<script>alert("pwned")</script>'
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -247,11 +247,14 @@ def test_fixture_with_a_nul_byte_loads_nothing(db, tmp_path: Path):
 
 
 def test_dates_far_in_the_past_or_future_are_refused_or_kept_exactly(as_curator, seeded):
+    report = Citation.objects.filter(request__isnull=False).first()
+    cited = {"citations": [{"source": report.source_id, "quote": report.quote}]}
     for day in ["0001-01-01", "9999-12-31"]:
         response = as_curator.post(
-            reverse("api:request-list"), {**VALID_REQUEST, "slug": f"d{day[:4]}", "made_on": day},
+            reverse("api:request-list"),
+            {**VALID_REQUEST, **cited, "slug": f"d{day[:4]}", "made_on": day},
             format="json",
-        )  # fmt: skip
+        )
         assert response.status_code == 201
         stored = AidRequest.objects.get(slug=f"d{day[:4]}").made_on
         assert stored == datetime.date.fromisoformat(day)

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from requests_app.intake import clean_text, mentions
 from requests_app.models import Actor, Citation, SourceArticle
+from requests_app.text.intake import clean_text, mentions
 
 # The five source pages as they were scraped, copied from the project's brief so that the
 # tests run wherever the repository is cloned.

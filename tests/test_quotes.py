@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from requests_app.models import Citation
-from requests_app.quotes import normalise, quote_in_text
+from requests_app.text.quotes import normalise, quote_in_text
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_verbatim_quote_with_curly_quotes_and_line_breaks_is_saved(article, aid_
 
     citation = cite(article, quote, request=aid_request)
 
-    assert Citation.objects.get() == citation
+    assert Citation.objects.get(source=article) == citation
 
 
 def test_quote_not_in_article_is_refused_with_the_quote_shown(article, aid_request, cite):
@@ -48,7 +48,7 @@ def test_quote_not_in_article_is_refused_with_the_quote_shown(article, aid_reque
         cite(article, "Seoul agreed to sell Cheongung.", request=aid_request)
 
     assert "“Seoul agreed to sell Cheongung.”" in error.value.message_dict["quote"][0]
-    assert not Citation.objects.exists()
+    assert not Citation.objects.filter(source=article).exists()
 
 
 def test_error_shows_where_the_quote_leaves_the_article(article, aid_request, cite):

@@ -50,7 +50,7 @@ def test_changing_a_response_updates_the_status(aid_request, record_response):
     response = record_response(aid_request, AidResponse.Decision.UNDER_CONSIDERATION, NOV_28)
 
     response.decision = AidResponse.Decision.FULFILLED
-    services.record_save(record=response)
+    services.response_save(response=response)
 
     aid_request.refresh_from_db()
     assert aid_request.status == AidRequest.Status.FULFILLED
@@ -60,12 +60,12 @@ def test_deleting_the_latest_response_falls_back_to_the_one_before(aid_request, 
     earlier = record_response(aid_request, AidResponse.Decision.UNDER_CONSIDERATION, JUNE_20)
     latest = record_response(aid_request, AidResponse.Decision.DECLINED, NOV_28)
 
-    services.record_delete(record=latest)
+    services.response_delete(response=latest)
     aid_request.refresh_from_db()
     assert aid_request.status == AidRequest.Status.UNDER_CONSIDERATION
     assert aid_request.latest_response == earlier
 
-    services.record_delete(record=earlier)
+    services.response_delete(response=earlier)
     aid_request.refresh_from_db()
     assert aid_request.status == AidRequest.Status.PENDING
     assert aid_request.latest_response is None
@@ -76,7 +76,7 @@ def test_moving_a_response_updates_both_requests(make_request, record_response):
     response = record_response(first, AidResponse.Decision.DECLINED, NOV_28)
 
     response.request = second
-    services.record_save(record=response)
+    services.response_save(response=response)
 
     first.refresh_from_db()
     second.refresh_from_db()

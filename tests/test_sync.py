@@ -65,10 +65,13 @@ def test_a_client_syncs_changes_and_deletions_since_its_last_sync(api, seeded):
     services.record_save(record=edited)
     deleted = AidResponse.objects.get(slug="ua-kr-2024-11-cheongung-declined")
     deleted_id = deleted.pk
-    services.record_delete(record=deleted)
+    services.response_delete(response=deleted)
     added = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
     added.pk, added.slug, added.version = None, "ua-kr-2024-12-cheongung-again", 1
-    services.record_save(record=added)
+    report = Citation.objects.filter(request__slug="ua-kr-2024-11-cheongung").first()
+    services.record_save(
+        record=added, citations=[Citation(source=report.source, quote=report.quote)]
+    )
 
     since = {"changed_since": last_sync.isoformat()}
     changed = fetch_all(api, reverse("api:request-list"), **since)

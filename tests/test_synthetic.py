@@ -5,13 +5,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from bench.management.commands import generate_synthetic
 from requests_app import services
 from requests_app.models import AidRequest, AidResponse, Citation, PolicyStance, SourceArticle
-from requests_app.quotes import quote_in_text
+from requests_app.text.quotes import quote_in_text
 
 
 def generate(requests: int = 60, seed: int = 3) -> None:
-    call_command("generate_synthetic", requests=requests, seed=seed, stdout=None)
+    # bench/ is an app of the benchmark's settings only: its command is called as an object.
+    call_command(generate_synthetic.Command(), requests=requests, seed=seed, stdout=None)
 
 
 def snapshot() -> list:

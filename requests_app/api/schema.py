@@ -19,7 +19,7 @@ class AutoSchema(openapi.AutoSchema):
 class SummaryFieldExtension(OpenApiSerializerFieldExtension):
     """Reads show the small nested object; writes take its slug or id."""
 
-    target_class = "requests_app.api.serializers.SummaryField"
+    target_class = "requests_app.api.fields.SummaryField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "response":

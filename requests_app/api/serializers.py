@@ -1,17 +1,8 @@
 """API representations: related records are written as a slug or id, read as small objects."""
 
-import copy
-
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils.functional import cached_property
 from django_countries.serializers import CountryFieldMixin
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
 from .. import services
 from ..models import (
@@ -26,92 +17,7 @@ from ..models import (
     Role,
     SourceArticle,
 )
-
-
-def api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A model's validation error as the API reports it, per field."""
-    detail = serializers.as_serializer_error(error)
-    if NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    return serializers.ValidationError(detail)
-
-
-class SummaryField(serializers.RelatedField):
-    """A related record: written as its slug (or id), read as a small object with its url."""
-
-    default_error_messages = {
-        "does_not_exist": "No {model} has {lookup} “{value}”.",
-        "incorrect_type": "Expected a {lookup}, got {data_type}.",
-    }
-
-    def __init__(self, summary, lookup: str = "slug", **kwargs):
-        self.summary = summary
-        self.lookup = lookup
-        kwargs.setdefault("queryset", summary.Meta.model.objects.all())
-        super().__init__(**kwargs)
-
-    def use_pk_only_optimization(self) -> bool:
-        return False
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, str | int):
-            self.fail("incorrect_type", lookup=self.lookup, data_type=type(data).__name__)
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("incorrect_type", lookup=self.lookup, data_type="text with a NUL byte")
-        try:
-            return self.get_queryset().get(**{self.lookup: data})
-        except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
-            model = self.get_queryset().model._meta.verbose_name
-            self.fail("does_not_exist", model=model, lookup=self.lookup, value=data)
-
-    @cached_property
-    def summary_serializer(self):
-        """One serializer for every row of the response: its fields are built once."""
-        return self.summary(context=self.context)
-
-    def to_representation(self, value):
-        return self.summary_serializer.to_representation(value)
-
-    def get_choices(self, cutoff=None) -> dict:
-        """For the browsable API's forms: keyed by what a client writes."""
-        queryset = self.get_queryset()[:cutoff] if cutoff else self.get_queryset()
-        return {getattr(item, self.lookup): self.display_value(item) for item in queryset}
-
-
-@extend_schema_field(OpenApiTypes.URI)
-class LinkField(serializers.Field):
-    """An absolute URL of a record, from a route reversed once per response, not per row."""
-
-    PLACEHOLDER = {"pk": "0", "slug": "placeholder"}
-
-    def __init__(self, view_name: str, lookup: str, attribute: str = "", **kwargs):
-        self.view_name, self.lookup = view_name, lookup
-        self.attribute = attribute or lookup
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
-
-    @cached_property
-    def template(self) -> str:
-        url = reverse(self.view_name, kwargs={self.lookup: self.PLACEHOLDER[self.lookup]})
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
-
-    def to_representation(self, record) -> str:
-        value = record
-        for name in self.attribute.split("."):
-            value = getattr(value, name)
-        return self.template.replace(f"/{self.PLACEHOLDER[self.lookup]}/", f"/{value}/", 1)
-
-
-def api_url(view_name: str, lookup: str = "slug") -> LinkField:
-    return LinkField(f"api:{view_name}", lookup, help_text="This record in the API.")
-
-
-def page_url(view_name: str, lookup: str = "slug", attribute: str = "") -> LinkField:
-    return LinkField(
-        f"tracker:{view_name}", lookup, attribute, help_text="This record's page for readers."
-    )
-
+from .fields import SummaryField, api_url, page_url
 
 # --------------------------------------------------------------------- small nested objects
 
@@ -206,41 +112,43 @@ class CitedQuoteSerializer(serializers.ModelSerializer):
         model = Citation
         fields = ["id", "source", "quote", "note"]
 
-    def validate(self, attrs):
-        citation = Citation(**attrs)
-        try:
-            citation.clean()
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        return attrs
+
+class CuratedSerializer(serializers.ModelSerializer):
+    """Declares and checks the shape of a record; its save goes through the services, which
+    validate it as the admin does (a model error becomes a 400 naming the field)."""
+
+    @transaction.atomic
+    def create(self, validated_data):
+        citations = [Citation(**c) for c in validated_data.pop("citations", [])]
+        related = self._pop_many_to_many(validated_data)
+        return self.save_record(
+            record=self.Meta.model(**validated_data), related=related, citations=citations
+        )
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        validated_data.pop("citations", None)
+        related = self._pop_many_to_many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_record(record=instance, related=related, citations=[])
+
+    def save_record(self, *, record, related: dict, citations: list):
+        return services.record_save(record=record, related=related, citations=citations)
+
+    def _pop_many_to_many(self, validated_data) -> dict:
+        names = [f.name for f in self.Meta.model._meta.many_to_many]
+        return {name: validated_data.pop(name) for name in names if name in validated_data}
 
 
-class ModelCleanSerializer(serializers.ModelSerializer):
-    """Validates writes as the admin does: the model's full_clean, so nothing reaches the
-    database that its constraints would refuse with an error instead of a 400."""
-
-    def validate(self, attrs):
-        model = self.Meta.model
-        m2m = {f.name for f in model._meta.many_to_many}
-        candidate = copy.copy(self.instance) if self.instance else model()
-        for name, value in attrs.items():
-            if name not in m2m and name != "citations":
-                setattr(candidate, name, value)
-        try:
-            candidate.full_clean()
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        return attrs
-
-
-class FactSerializer(ModelCleanSerializer):
-    """A fact with its citations; new facts may bring their first citations with them."""
+class FactSerializer(CuratedSerializer):
+    """A fact with its citations; a new fact brings its first citations with it."""
 
     citations = CitedQuoteSerializer(
         many=True,
         required=False,
-        help_text="Quotes from source articles that report this fact. On create, citations to "
-        "add with it; afterwards, add citations through /api/v1/citations/.",
+        help_text="Quotes from source articles that report this fact. On create, at least one; "
+        "afterwards, add citations through /api/v1/citations/.",
     )
 
     def validate_citations(self, value):
@@ -250,38 +158,11 @@ class FactSerializer(ModelCleanSerializer):
             )
         return value
 
-    @transaction.atomic
-    def create(self, validated_data):
-        citations = [Citation(**c) for c in validated_data.pop("citations", [])]
-        m2m = self._pop_many_to_many(validated_data)
-        fact = services.record_save(record=self.Meta.model(**validated_data), citations=citations)
-        self._set_many_to_many(fact, m2m)
-        return fact
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        validated_data.pop("citations", None)
-        m2m = self._pop_many_to_many(validated_data)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        fact = services.record_save(record=instance)
-        self._set_many_to_many(fact, m2m)
-        return fact
-
-    def _pop_many_to_many(self, validated_data) -> dict:
-        names = [f.name for f in self.Meta.model._meta.many_to_many]
-        return {name: validated_data.pop(name) for name in names if name in validated_data}
-
-    @staticmethod
-    def _set_many_to_many(fact, m2m: dict) -> None:
-        for name, values in m2m.items():
-            getattr(fact, name).set(values)
-
 
 # --------------------------------------------------------------------- the endpoints
 
 
-class ActorSerializer(CountryFieldMixin, ModelCleanSerializer):
+class ActorSerializer(CountryFieldMixin, CuratedSerializer):
     url = api_url("actor-detail")
     html_url = page_url("actor-detail")
     aliases = serializers.SlugRelatedField(
@@ -307,7 +188,7 @@ class ActorSerializer(CountryFieldMixin, ModelCleanSerializer):
         ]
 
 
-class ItemSerializer(ModelCleanSerializer):
+class ItemSerializer(CuratedSerializer):
     url = api_url("item-detail")
     html_url = page_url("item-detail")
     maker = SummaryField(
@@ -348,7 +229,7 @@ class ItemSerializer(ModelCleanSerializer):
         ]
 
 
-class SourceArticleSerializer(ModelCleanSerializer):
+class SourceArticleSerializer(CuratedSerializer):
     url = api_url("source-detail", "pk")
     html_url = page_url("source-detail", "pk")
     publisher = SummaryField(
@@ -554,6 +435,11 @@ class AidResponseSerializer(FactSerializer):
         help_text="Other reports of the same answer that disagree with it (ids).",
     )
 
+    def save_record(self, *, record, related: dict, citations: list):
+        return services.response_save(
+            response=record, conflicts_with=related.get("conflicts_with"), citations=citations
+        )
+
     class Meta:
         model = AidResponse
         fields = [
@@ -627,7 +513,7 @@ class ContributionSerializer(FactSerializer):
         ]
 
 
-class CitationSerializer(ModelCleanSerializer):
+class CitationSerializer(CuratedSerializer):
     """A quote and the one fact it supports; the quote must occur in the article's text."""
 
     url = api_url("citation-detail", "pk")
@@ -686,14 +572,6 @@ class CitationSerializer(ModelCleanSerializer):
         # DRF would make every field of the per-fact unique constraints required; full_clean()
         # checks them instead, for the one fact a citation supports.
         validators = []
-
-    def create(self, validated_data):
-        return services.record_save(record=Citation(**validated_data))
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        return services.record_save(record=instance)
 
 
 class DeletionSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import sync, views
 
 app_name = "api"
 
@@ -16,7 +16,7 @@ router.register("contributions", views.ContributionViewSet, basename="contributi
 router.register("events", views.EventViewSet, basename="event")
 router.register("sources", views.SourceArticleViewSet, basename="source")
 router.register("citations", views.CitationViewSet, basename="citation")
-router.register("deletions", views.DeletionViewSet, basename="deletion")
+router.register("deletions", sync.DeletionViewSet, basename="deletion")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,8 +4,8 @@ import csv
 import io
 from functools import cached_property
 
-from django import forms
-from django.db.models import CharField, F, ProtectedError, Value
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, permissions, renderers, viewsets
+from rest_framework import views as drf_views
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -32,10 +33,17 @@ from ..models import (
     Item,
     PolicyStance,
     SourceArticle,
-    restate,
 )
+from ..past import restate
 from . import serializers
-from .pagination import PlainPagination
+from .fields import api_error
+
+
+def exception_handler(error, context):
+    """DRF's handler, with the services' validation errors answered 400 per field."""
+    if isinstance(error, DjangoValidationError):
+        error = api_error(error)
+    return drf_views.exception_handler(error, context)
 
 
 class Conflict(exceptions.APIException):
@@ -96,17 +104,21 @@ def curated_schema(noun: str, serializer, **extra):
 
 
 class CuratedViewSet(viewsets.ModelViewSet):
-    """Writes address one record by its URL, whatever filters the query string carries;
-    deleting a record that facts depend on is refused with the list of what depends on it."""
+    """Filters narrow lists only: a record's own URL finds it whatever the query string
+    carries. Deleting a record that facts depend on is refused with the list of what depends
+    on it."""
 
     def filter_queryset(self, queryset):
-        if self.request.method not in permissions.SAFE_METHODS:
+        if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
 
+    def delete_record(self, record) -> None:
+        services.record_delete(record=record)
+
     def perform_destroy(self, instance) -> None:
         try:
-            services.record_delete(record=instance)
+            self.delete_record(instance)
         except ProtectedError as error:
             dependents = sorted({str(obj) for obj in error.protected_objects})
             raise Conflict(
@@ -233,15 +245,19 @@ class AidRequestViewSet(CuratedViewSet):
 
     @cached_property
     def as_of(self):
-        """The day of the view of the past a read asks for; writes always see the present.
-        An invalid date gives None here, and a 400 from the filter."""
-        form = filters.AsOfForm(self.request.query_params)
-        if self.request.method not in permissions.SAFE_METHODS or not form.is_valid():
+        """The day of the view of the past a read asks for; writes always see the present."""
+        if self.request.method not in permissions.SAFE_METHODS:
             return None
+        form = filters.AsOfForm(self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
         return form.cleaned_data["as_of"]
 
     def get_queryset(self):
-        return AidRequest.objects.for_listing().with_reports(self.as_of)
+        requests = AidRequest.objects.for_listing().with_reports(self.as_of)
+        if self.detail and self.as_of:
+            requests = requests.known_on(self.as_of)
+        return requests
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -324,6 +340,9 @@ class AidResponseViewSet(CuratedViewSet):
     serializer_class = serializers.AidResponseSerializer
     filterset_class = filters.AidResponseFilter
 
+    def delete_record(self, record) -> None:
+        services.response_delete(response=record)
+
 
 @curated_schema("contributions", serializers.ContributionSerializer)
 class ContributionViewSet(CuratedViewSet):
@@ -349,72 +368,5 @@ class CitationViewSet(CuratedViewSet):
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter
 
-
-# What a syncing client may hold, by the name of its list: requests, responses, …
-SYNCED = {
-    "request": AidRequest,
-    "response": AidResponse,
-    "actor": Actor,
-    "item": Item,
-    "stance": PolicyStance,
-    "contribution": Contribution,
-    "event": Event,
-    "source": SourceArticle,
-    "citation": Citation,
-}
-
-
-class DeletionForm(forms.Form):
-    changed_since = filters.MomentField(required=False)
-    type = forms.ChoiceField(choices=[(name, name) for name in SYNCED], required=False)
-
-
-def deletions(changed_since=None, kind: str = ""):
-    """Every deleted record (of one `kind`, if given), newest first, from the history tables,
-    in one UNION query."""
-    parts = []
-    for name, model in SYNCED.items():
-        if kind and kind != name:
-            continue
-        rows = model.history.filter(history_type="-").order_by()
-        if changed_since:
-            rows = rows.filter(history_date__gte=changed_since)
-        slug = F("slug") if hasattr(model, "slug") else Value(None, output_field=CharField())
-        parts.append(
-            rows.annotate(type=Value(name), record_slug=slug).values(
-                "type", "id", "record_slug", "history_date"
-            )
-        )
-    return parts[0].union(*parts[1:], all=True).order_by("-history_date", "type", "id")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Deleted records",
-        description="Tombstones of deleted records, newest first, so that a client syncing "
-        "with `changed_since` can drop them too.",
-        parameters=[
-            OpenApiParameter(
-                "changed_since",
-                OpenApiTypes.DATETIME,
-                description="Only records deleted since then (ISO 8601).",
-            ),
-            OpenApiParameter("type", str, enum=list(SYNCED), description="Only of this list."),
-        ],
-        responses={200: serializers.DeletionSerializer, **ERRORS},
-    )
-)
-class DeletionViewSet(viewsets.GenericViewSet):
-    serializer_class = serializers.DeletionSerializer
-    permission_classes = [permissions.AllowAny]  # listing is its only action
-    # The list is a UNION of history tables: plain page numbers, no filter backends.
-    pagination_class = PlainPagination
-    filter_backends = []
-
-    def list(self, request):
-        form = DeletionForm(request.query_params)
-        if not form.is_valid():
-            raise exceptions.ValidationError(form.errors)
-        since, kind = form.cleaned_data["changed_since"], form.cleaned_data["type"]
-        page = self.paginate_queryset(deletions(since, kind))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def delete_record(self, record) -> None:
+        services.citation_delete(citation=record)

@@ -1,7 +1,9 @@
 from .actors import Actor, ActorAlias, Role
-from .aid import AidRequest, AidResponse, Contribution, restate
-from .base import DataVersion, DatePrecision, Qualifier
+from .aid import AidRequest, AidResponse, Contribution
+from .amounts import Qualifier
+from .base import DataVersion
 from .context import Event, PolicyStance
+from .dates import DatePrecision
 from .items import Item, ItemAlias
 from .sources import Citation, SourceArticle
 
@@ -22,8 +24,12 @@ CURATED = [
     Citation,
 ]
 
+# The records citations support: each needs at least one.
+FACTS = [Event, PolicyStance, Role, AidRequest, AidResponse, Contribution]
+
 __all__ = [
     "CURATED",
+    "FACTS",
     "Actor",
     "ActorAlias",
     "AidRequest",
@@ -39,5 +45,4 @@ __all__ = [
     "Qualifier",
     "Role",
     "SourceArticle",
-    "restate",
 ]

@@ -4,15 +4,8 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import (
-    FactQuerySet,
-    SluggedModel,
-    SlugQuerySet,
-    TimeStampedModel,
-    format_partial_date,
-    precision_constraint,
-    precision_field,
-)
+from .base import FactQuerySet, SluggedModel, SlugQuerySet, TimeStampedModel
+from .dates import format_partial_date, precision_constraint, precision_field
 
 
 class ActorQuerySet(SlugQuerySet):

@@ -1,23 +1,15 @@
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .base import (
-    Disputable,
-    FactQuerySet,
-    Qualifier,
-    SluggedModel,
-    format_amount,
-    format_partial_date,
-    precision_constraint,
-    precision_field,
-)
+from .amounts import Qualifier, currency_code, format_amount
+from .base import Disputable, FactQuerySet, SluggedModel
 from .context import PolicyStance
-from .items import Item, currency_code
+from .dates import format_partial_date, precision_constraint, precision_field
+from .items import Item
 
 # The words of a request's own text that full-text search indexes on PostgreSQL.
 REQUEST_DOCUMENT = SearchVector("title", "summary", config="simple")
@@ -59,16 +51,6 @@ class AidRequestQuerySet(FactQuerySet):
                 | Q(item__in=items)
             )
         return queryset
-
-    def as_of(self, day):
-        """The requests that sources had reported by `day`, with the status they reported then
-        aliased as `status_then`, to filter and sort by (`restate()` puts it on loaded rows)."""
-        latest = AidResponse.objects.known_on(day).decisive().filter(request=OuterRef("pk"))
-        return self.known_on(day).alias(
-            status_then=Coalesce(
-                Subquery(latest.values("decision")[:1]), Value(AidRequest.Status.PENDING)
-            )
-        )
 
     def contested(self):
         """Requests that sources report differently, or whose answers they do."""
@@ -223,23 +205,6 @@ class AidRequest(Disputable, SluggedModel):
         """Set the status from the latest decisive response (none: pending)."""
         self.latest_response = latest
         self.status = latest.status if latest else self.Status.PENDING
-
-
-def restate(aid_requests: list[AidRequest], day) -> list[AidRequest]:
-    """Give each loaded request the status and latest response that the sources had reported
-    by `day`, in one query: a view of the past, never to be saved."""
-    responses = (
-        AidResponse.objects.known_on(day)
-        .decisive()
-        .filter(request__in=[aid_request.pk for aid_request in aid_requests])
-        .select_related("stance")
-    )
-    latest: dict[int, AidResponse] = {}
-    for response in responses:
-        latest.setdefault(response.request_id, response)
-    for aid_request in aid_requests:
-        aid_request.take_status_from(latest.get(aid_request.pk))
-    return aid_requests
 
 
 class AidResponseQuerySet(FactQuerySet):

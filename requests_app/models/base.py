@@ -1,65 +1,8 @@
-"""Building blocks shared by the domain models: timestamps, slugs as natural keys, partial dates."""
+"""Building blocks shared by the domain models: timestamps, versions, slugs as natural keys."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import dateformat
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-
-
-class Qualifier(models.TextChoices):
-    """How a source states an amount: "approximately $377 million", "up to 1.5 billion won"."""
-
-    EXACT = "exact", "Exactly"
-    APPROXIMATELY = "approximately", "Approximately"
-    MORE_THAN = "more_than", "More than"
-    UP_TO = "up_to", "Up to"
-
-
-def precision_field(**kwargs) -> models.CharField:
-    return models.CharField(
-        max_length=5,
-        choices=DatePrecision,
-        default=DatePrecision.DAY,
-        help_text="How much of the date the source gives: a month is stored as its first day, "
-        "a year as 1 January.",
-        **kwargs,
-    )
-
-
-def precision_constraint(date_field: str, name: str) -> models.CheckConstraint:
-    """A month is stored as its first day and a year as 1 January, so dates sort and compare."""
-    precision = f"{date_field}_precision"
-    return models.CheckConstraint(
-        condition=Q(**{precision: DatePrecision.DAY})
-        | Q(**{precision: DatePrecision.MONTH, f"{date_field}__day": 1})
-        | Q(**{precision: DatePrecision.YEAR, f"{date_field}__day": 1, f"{date_field}__month": 1}),
-        name=name,
-        violation_error_message="A month-precision date must be the 1st of the month and a "
-        "year-precision date 1 January.",
-    )
-
-
-def format_partial_date(value, precision: str) -> str:
-    """'8 July 2024', 'October 2024' or '2024', as precise as the source is."""
-    if value is None:
-        return ""
-    formats = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y", DatePrecision.DAY: "j F Y"}
-    return dateformat.format(value, formats[precision])
-
-
-def format_amount(amount, currency: str, qualifier: str = Qualifier.EXACT) -> str:
-    """'up to 1,500,000,000 KRW': the amount in its original currency, as the source states it."""
-    if amount is None:
-        return ""
-    number = f"{amount:,.2f}".removesuffix(".00")
-    words = "" if qualifier == Qualifier.EXACT else f"{Qualifier(qualifier).label.lower()} "
-    return f"{words}{number} {currency}".strip()
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 
 class SlugQuerySet(models.QuerySet):
@@ -73,22 +16,24 @@ class FactQuerySet(SlugQuerySet):
     def known_on(self, day):
         """The facts that an article published on or before `day` reports (an article dated
         only by its month or year counts from the first day of it)."""
-        from .sources import Citation
-
-        reports = Citation.objects.filter(
-            **{Citation.target_field_for(self.model): OuterRef("pk")},
+        citations = self.model.citations.rel
+        reports = citations.related_model.objects.filter(
+            **{citations.field.name: OuterRef("pk")},
             source__published_on__lte=day,
         )
         return self.filter(Exists(reports))
 
+    def uncited(self):
+        """Facts no citation supports: none should exist (the services refuse to make one)."""
+        return self.filter(citations=None)
+
     def disputed(self):
         """Facts that sources report differently: a conflict note says how, and two or more
         articles report them, each side with its quotes (`Disputable.sources_differ`)."""
-        from .sources import Citation
-
-        field = Citation.target_field_for(self.model)
+        citations = self.model.citations.rel
+        field = citations.field.name
         sources = (
-            Citation.objects.filter(**{field: OuterRef("pk")})
+            citations.related_model.objects.filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
             .annotate(n=Count("source", distinct=True))
@@ -101,9 +46,9 @@ class FactQuerySet(SlugQuerySet):
     def with_citations(self, day=None):
         """Load every row's citations, with their articles, in one more query; only those
         published by `day`, if given."""
-        from .sources import Citation
-
-        citations = Citation.objects.select_related("source__publisher")
+        citations = self.model.citations.rel.related_model.objects.select_related(
+            "source__publisher"
+        )
         if day is not None:
             citations = citations.filter(source__published_on__lte=day)
         return self.prefetch_related(models.Prefetch("citations", citations))

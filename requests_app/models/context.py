@@ -4,14 +4,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .base import (
-    Disputable,
-    FactQuerySet,
-    SluggedModel,
-    format_partial_date,
-    precision_constraint,
-    precision_field,
-)
+from .base import Disputable, FactQuerySet, SluggedModel
+from .dates import format_partial_date, precision_constraint, precision_field
 
 
 class Event(Disputable, SluggedModel):

@@ -1,13 +1,11 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .base import Qualifier, SluggedModel, SlugQuerySet, TimeStampedModel, format_amount
-
-currency_code = RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code in capitals, e.g. KRW or USD.")
+from .amounts import Qualifier, currency_code, format_amount
+from .base import SluggedModel, SlugQuerySet, TimeStampedModel
 
 
 class ItemQuerySet(SlugQuerySet):

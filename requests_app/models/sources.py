@@ -7,16 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ..quotes import divergence, quote_in_text
+from ..text.quotes import divergence, quote_in_text
 from .actors import Actor
-from .base import (
-    SluggedModel,
-    SlugQuerySet,
-    TimeStampedModel,
-    format_partial_date,
-    precision_constraint,
-    precision_field,
-)
+from .base import SluggedModel, SlugQuerySet, TimeStampedModel
+from .dates import format_partial_date, precision_constraint, precision_field
 
 
 class SourceArticle(SluggedModel):

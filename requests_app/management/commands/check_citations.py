@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
 from requests_app.models import Citation, SourceArticle
-from requests_app.quotes import quote_in_text
+from requests_app.text.quotes import quote_in_text
 
 
 class Command(BaseCommand):

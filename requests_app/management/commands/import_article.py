@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from requests_app import intake, services
+from requests_app import services
 from requests_app.models import Actor
+from requests_app.text import intake
 
 
 class Command(BaseCommand):

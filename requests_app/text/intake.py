@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .models import Actor, Item
+from ..models import Actor, Item
 
 # Whole lines that are site furniture, not article (case-insensitive).
 FURNITURE = re.compile(

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django_countries.data import COUNTRIES
 
-from .models import (
+from requests_app.models import (
     Actor,
     ActorAlias,
     AidRequest,

@@ -4,7 +4,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .models import Citation
+from ..models import Citation
 from .quotes import find_quote
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

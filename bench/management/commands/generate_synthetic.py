@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bench.synthetic import Generator
 from requests_app.models import AidRequest
-from requests_app.synthetic import Generator
 
 
 class Command(BaseCommand):

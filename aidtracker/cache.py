@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.throttling import AnonRateThrottle
 
-from .models import DataVersion
+from requests_app.models import DataVersion
 
 PUBLIC_PREFIXES = (
     "/api/v1/",

@@ -1,0 +1,67 @@
+"""What was known when: every read of the record as the sources had reported it by a day.
+
+A fact is known on a day when an article published by then cites it
+(`FactQuerySet.known_on`); a request's status then is the decision of the latest answer known
+by then. These views of the past are computed, never saved.
+"""
+
+import datetime
+
+from django.db.models import Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import AidRequest, AidResponse, PolicyStance, SourceArticle
+
+
+def requests_as_of(requests, day: datetime.date):
+    """The requests that sources had reported by `day`, with the status they reported then
+    aliased as `status_then`, to filter and sort by (`restate()` puts it on loaded rows)."""
+    latest = AidResponse.objects.known_on(day).decisive().filter(request=OuterRef("pk"))
+    return requests.known_on(day).alias(
+        status_then=Coalesce(
+            Subquery(latest.values("decision")[:1]), Value(AidRequest.Status.PENDING)
+        )
+    )
+
+
+def restate(aid_requests: list[AidRequest], day: datetime.date) -> list[AidRequest]:
+    """Give each loaded request the status and latest response that the sources had reported
+    by `day`, in one query: a view of the past, never to be saved."""
+    responses = (
+        AidResponse.objects.known_on(day)
+        .decisive()
+        .filter(request__in=[aid_request.pk for aid_request in aid_requests])
+        .select_related("stance")
+    )
+    latest: dict[int, AidResponse] = {}
+    for response in responses:
+        latest.setdefault(response.request_id, response)
+    for aid_request in aid_requests:
+        aid_request.take_status_from(latest.get(aid_request.pk))
+    return aid_requests
+
+
+def stances_on(holders, day: datetime.date | None = None) -> dict:
+    """{holder id: its latest stance in force on `day`}, as reported by then; today's if no
+    day is given."""
+    stances = PolicyStance.objects.filter(holder__in=holders).select_related("holder")
+    if day is not None:
+        stances = stances.known_on(day)
+    return stances.latest_in_force_on(day or timezone.localdate())
+
+
+def moment(day: datetime.date) -> dict:
+    """A view of the past: its day, and the publication days of the reports either side."""
+    return {
+        "day": day,
+        **SourceArticle.objects.aggregate(
+            previous=Max("published_on", filter=Q(published_on__lt=day)),
+            next=Min("published_on", filter=Q(published_on__gt=day)),
+        ),
+    }
+
+
+def first_reported(aid_request: AidRequest) -> datetime.date | None:
+    """The day the first article that reports the request was published."""
+    return aid_request.citations.aggregate(day=Min("source__published_on"))["day"]

@@ -1,0 +1,1 @@
+"""Text: verbatim quotes, highlighting them in their article, and cleaning scraped pages."""

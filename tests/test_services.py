@@ -1,0 +1,130 @@
+"""The write services: every door (admin, API, fixtures, import) goes through them."""
+
+import datetime
+import json
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app import services
+from requests_app.models import Actor, AidRequest, AidResponse, Citation, Event
+from requests_app.services import records
+
+
+def changed_since(api, list_name: str, since) -> list[int]:
+    rows = api.get(reverse(f"api:{list_name}-list"), {"changed_since": since.isoformat()})
+    return [row["id"] for row in rows.json()["results"]]
+
+
+def test_renaming_a_stance_marks_the_requests_and_answers_that_show_it(
+    api, aid_request, record_response, make_stance
+):
+    stance = make_stance()
+    answer = record_response(aid_request, "declined", datetime.date(2024, 11, 28), stance=stance)
+    since = timezone.now()
+
+    stance.title = "Weapon sales refused under the Foreign Trade Act"
+    services.record_save(record=stance)
+
+    assert changed_since(api, "request", since) == [aid_request.pk]
+    assert changed_since(api, "response", since) == [answer.pk]
+
+
+def test_linking_two_conflicting_answers_marks_both_as_changed(api, aid_request, record_response):
+    first = record_response(aid_request, "declined", datetime.date(2024, 11, 28))
+    second = record_response(aid_request, "under_consideration", datetime.date(2024, 11, 28))
+    since = timezone.now()
+
+    services.response_save(response=first, conflicts_with=[second])
+
+    assert sorted(changed_since(api, "response", since)) == sorted([first.pk, second.pk])
+    since = timezone.now()
+    services.response_save(response=first, conflicts_with=[])
+    assert sorted(changed_since(api, "response", since)) == sorted([first.pk, second.pk])
+
+
+def test_a_detail_is_found_whatever_list_filters_its_address_carries(api, aid_request):
+    url = reverse("api:request-detail", args=[aid_request.pk])
+
+    response = api.get(url, {"status": "declined", "q": "nothing matches this"})
+
+    assert response.status_code == 200
+    assert response.json()["id"] == aid_request.pk
+
+
+def test_a_slug_taken_by_a_concurrent_writer_moves_on_to_the_next_free_one(make_actor, monkeypatch):
+    make_actor("atlantis", name="Atlantis")
+    # Another writer took the slug between this writer's look and its insert.
+    monkeypatch.setattr(records, "unique_slug", mock.Mock(side_effect=["atlantis", "atlantis-2"]))
+
+    saved = services.record_save(record=Actor(name="Atlantis", kind=Actor.Kind.COUNTRY))
+
+    assert saved.slug == "atlantis-2"
+    assert Actor.objects.filter(name="Atlantis").count() == 2
+
+
+def test_a_new_fact_without_a_citation_is_refused(db):
+    event = Event(title="Treaty", summary="Signed.", occurred_on=datetime.date(2024, 6, 19))
+
+    with pytest.raises(ValidationError, match="Cite at least one source article"):
+        services.record_save(record=event)
+
+    assert not Event.objects.exists()
+
+
+def test_the_last_citation_of_a_fact_cannot_be_removed(aid_request, article):
+    only = aid_request.citations.get()
+    with pytest.raises(ValidationError, match="only citation"):
+        services.citation_delete(citation=only)
+
+    services.record_save(
+        record=Citation(source=article, quote="declined the weapon sales", request=aid_request)
+    )
+    services.citation_delete(citation=only)
+    assert aid_request.citations.count() == 1
+
+
+def test_a_fixture_with_an_uncited_fact_loads_nothing(db, tmp_path):
+    fixture = tmp_path / "uncited.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "requests_app.event",
+                    "fields": {
+                        "slug": "treaty",
+                        "title": "Treaty",
+                        "summary": "Signed.",
+                        "kind": "agreement",
+                        "occurred_on": "2024-06-19",
+                    },
+                }
+            ]
+        )
+    )
+
+    with pytest.raises(CommandError, match="Facts without a citation: Treaty"):
+        call_command("load_seed", str(fixture), verbosity=0)
+
+    assert not Event.objects.exists()
+
+
+def test_moving_an_answer_to_another_request_re_derives_both_statuses(
+    aid_request, make_request, record_response
+):
+    other = make_request("other-request", title="Shells")
+    answer = record_response(aid_request, "declined", datetime.date(2024, 11, 28))
+
+    answer.request = other
+    services.response_save(response=answer)
+
+    aid_request.refresh_from_db()
+    other.refresh_from_db()
+    assert (aid_request.status, other.status) == ("pending", "declined")
+    assert AidResponse.objects.get().request == other
+    assert AidRequest.objects.get(pk=other.pk).latest_response == answer
