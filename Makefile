@@ -34,9 +34,10 @@ admin: $(VENV)/.app-installed
 	$(BIN)/python manage.py createsuperuser $(ARGS)
 
 ## test: set up with test dependencies, check migrations and run the whole suite
+## PYTEST_ARGS="-m 'not slow'" leaves out the browser, fuzzing and real-server tests.
 test: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: what CI checks besides the tests
 lint: $(VENV)/.dev-installed

@@ -163,6 +163,7 @@ def production_server(transactional_db, tmp_path):
     stop(process)
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_pages_api_static_files_and_health(production_server):
     base, static_root = production_server
 
@@ -184,6 +185,7 @@ def test_gunicorn_serves_pages_api_static_files_and_health(production_server):
     assert "max-age=315360000" in headers["Cache-Control"]
 
 
+@pytest.mark.slow
 def test_plain_http_is_redirected_to_https(production_server):
     base, _ = production_server
     request = urllib.request.Request(base + "/requests/")
@@ -200,6 +202,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@pytest.mark.slow
 def test_gunicorn_reports_503_while_its_database_is_unreachable(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("production runs on PostgreSQL: run the suite with DATABASE_URL=postgres://…")

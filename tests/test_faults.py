@@ -144,6 +144,7 @@ def wait_for(url: str, status: int, seconds: float = 15) -> tuple[int, dict, byt
         time.sleep(0.3)
 
 
+@pytest.mark.slow
 def test_database_down_answers_503_then_recovers_by_itself(own_database, tmp_path):
     env = {
         "DATABASE_URL": own_database.url,

@@ -5,6 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+# A real browser: run in CI on PostgreSQL, skippable locally (-m "not slow").
+pytestmark = pytest.mark.slow
+
 PHONE = {"width": 390, "height": 844}
 
 
