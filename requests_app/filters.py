@@ -111,14 +111,6 @@ class ArticleFilter(ModelChoiceFilter):
 
 
 class AidRequestFilter(SyncFilterSet):
-    # First, so that the status filter and the ordering see the status reported on that day.
-    as_of = django_filters.DateFilter(
-        method="filter_as_of",
-        label="As reported on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="A date (YYYY-MM-DD): only what articles published by then reported, "
-        "with the statuses they reported.",
-    )
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -185,6 +177,14 @@ class AidRequestFilter(SyncFilterSet):
         label="Source article",
         help_text="Requests that this article reports, or whose responses it reports.",
     )
+    # Applied before the other filters, whatever the order: see filter_queryset.
+    as_of = django_filters.DateFilter(
+        method="filter_applied_first",
+        label="As reported on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A date (YYYY-MM-DD): only what articles published by then reported, "
+        "with the statuses they reported.",
+    )
     ordering = OrderingFilter(
         fields=[("made_on", "date"), ("status_then", "status")],
         then=("-made_on", "title", "pk"),
@@ -203,11 +203,17 @@ class AidRequestFilter(SyncFilterSet):
         fields = []
 
     def filter_queryset(self, queryset):
-        # `status_then` is the status now, unless as_of replaces it with the status then.
-        return super().filter_queryset(queryset.alias(status_then=F("status")))
+        # The status filter and the ordering read `status_then`: the status reported by the
+        # as_of day when one is given, today's otherwise.
+        day = self.form.cleaned_data.get("as_of")
+        if day is None:
+            queryset = queryset.alias(status_then=F("status"))
+        else:
+            queryset = requests_as_of(queryset, day)
+        return super().filter_queryset(queryset)
 
-    def filter_as_of(self, queryset, name, value):
-        return requests_as_of(queryset, value)
+    def filter_applied_first(self, queryset, name, value):
+        return queryset
 
     def filter_has_conflict(self, queryset, name, value):
         if value == "true":

@@ -19,12 +19,6 @@ class AidRequestQuerySet(FactQuerySet):
     # More words than this in a search add cost, not precision.
     MAX_SEARCH_TERMS = 8
 
-    def open(self):
-        """Requests still waiting for a final answer."""
-        return self.filter(
-            status__in=[AidRequest.Status.PENDING, AidRequest.Status.UNDER_CONSIDERATION]
-        )
-
     def search(self, text: str):
         """Requests matching every word of `text` in their title or summary, or in the name or
         any alias of their requester, addressee, voice or item.
