@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from requests_app import services
-from requests_app.models import AidResponse
+from requests_app.models import AidResponse, Citation
 
 from .servers import BASE, BASE_ENV, PRODUCTION, collect_static, fetch, free_port, serve, stop
 
@@ -30,6 +30,7 @@ only_postgresql = pytest.mark.skipif(
 @only_postgresql
 def test_concurrent_responses_leave_the_status_of_the_latest(transactional_db, make_request):
     aid_request = make_request()
+    report = aid_request.citations.get()
     responder_id = aid_request.addressee_id
     decisions = [d for d in AidResponse.Decision if d != AidResponse.Decision.NO_COMMENT]
     days = random.Random(4).sample(range(1, 300), 16)
@@ -47,7 +48,10 @@ def test_concurrent_responses_leave_the_status_of_the_latest(transactional_db, m
                 decision=decisions[number % len(decisions)],
                 summary="At the same time as the others.",
             )
-            services.response_save(response=response)
+            services.response_save(
+                response=response,
+                citations=[Citation(source_id=report.source_id, quote=report.quote)],
+            )
         except Exception as error:  # reported below, with every thread's
             errors.append(error)
         finally:
