@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -19,6 +20,7 @@ from .models import (
     Event,
     Item,
     PolicyStance,
+    Role,
     SourceArticle,
 )
 from .past import requests_as_of
@@ -344,10 +346,45 @@ class EventFilter(SyncFilterSet):
         fields = []
 
 
+class ActionFilter(SyncFilterSet):
+    actor = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Who acted (actor slug)"
+    )
+    counterpart = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Toward whom (actor slug)"
+    )
+    kind = django_filters.ChoiceFilter(choices=Action.Kind.choices)
+
+    class Meta:
+        model = Action
+        fields = []
+
+
+class RoleFilter(SyncFilterSet):
+    person = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Who (actor slug)"
+    )
+    organisation = ModelChoiceFilter(
+        queryset=Actor.objects.all(), to_field_name="slug", label="Whose office (actor slug)"
+    )
+    is_current = django_filters.BooleanFilter(
+        method="filter_is_current", label="Current terms only (true) or past ones (false)"
+    )
+
+    class Meta:
+        model = Role
+        fields = []
+
+    def filter_is_current(self, queryset, name, value):
+        current = queryset.current()
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
 class CitationFilter(SyncFilterSet):
     source = IdFilter(field_name="source_id", label="Source article id")
     request = IdFilter(field_name="request_id", label="Request id")
     response = IdFilter(field_name="response_id", label="Response id")
+    relation = django_filters.ChoiceFilter(choices=Citation.Relation.choices)
 
     class Meta:
         model = Citation

@@ -9,13 +9,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
 
-# A day, a month or a year, as ISO 8601 and as CSL date parts.
+# A day, a week, a month or a year, as ISO 8601 and as CSL date parts (CSL has no weeks:
+# a week is given as its month).
 ISO_FORMATS = {
     DatePrecision.DAY: "%Y-%m-%d",
+    DatePrecision.WEEK: "%G-W%V",
     DatePrecision.MONTH: "%Y-%m",
     DatePrecision.YEAR: "%Y",
 }
-DATE_PARTS = {DatePrecision.DAY: 3, DatePrecision.MONTH: 2, DatePrecision.YEAR: 1}
+DATE_PARTS = {
+    DatePrecision.DAY: 3,
+    DatePrecision.WEEK: 2,
+    DatePrecision.MONTH: 2,
+    DatePrecision.YEAR: 1,
+}
 # What json.dumps leaves that could end a <script> element early.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

@@ -17,7 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from aidtracker.wsgi import application
 
-# The fuzzer drives thousands of requests: run in CI on PostgreSQL, skippable locally (-m "not slow").
+# Thousands of requests: run in CI on PostgreSQL, skippable locally (-m "not slow").
 pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

@@ -57,8 +57,8 @@ class CuratedInline:
 
 class CitationInline(CuratedInline, admin.StackedInline):
     model = Citation
-    fields = ["source", "quote", "note"]
-    autocomplete_fields = ["source"]
+    fields = ["source", "quote", ("relation", "attribution", "relayed_from"), "note"]
+    autocomplete_fields = ["source", "relayed_from"]
     extra = 1
     # A fact keeps at least one citation: the form says so before the service would refuse.
     min_num = 1

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from .. import services
 from ..models import (
+    Action,
     Actor,
     ActorAlias,
     AidRequest,
@@ -42,6 +43,8 @@ class RoleInline(CuratedInline, admin.TabularInline):
         "held_from_precision",
         "held_until",
         "held_until_precision",
+        "ended_on",
+        "end_reason",
     ]
     autocomplete_fields = ["organisation"]
     show_change_link = True
@@ -92,9 +95,21 @@ class ActorAdmin(CuratedAdmin):
 
 @admin.register(Role)
 class RoleAdmin(CuratedAdmin):
-    list_display = ["person", "title", "organisation", "held_from", "held_until"]
+    list_display = ["person", "title", "organisation", "started_on", "ended_on", "end_reason"]
     list_select_related = ["person", "organisation"]
-    list_filter = ["organisation"]
+    list_filter = ["organisation", "end_reason"]
+    fields = [
+        "slug",
+        "person",
+        "title",
+        "organisation",
+        ("held_from", "held_from_precision"),
+        ("held_until", "held_until_precision"),
+        ("started_on", "started_on_precision"),
+        ("ended_on", "ended_on_precision"),
+        "end_reason",
+        "conflict_note",
+    ]
     date_hierarchy = "held_from"
     search_fields = ["title", "person__name", "person__aliases__name"]
     autocomplete_fields = ["person", "organisation"]
@@ -196,7 +211,7 @@ class PolicyStanceAdmin(CuratedAdmin):
         "holder__name",
         "holder__aliases__name",
     ]
-    autocomplete_fields = ["holder", "supersedes", "trigger"]
+    autocomplete_fields = ["holder", "voiced_by", "supersedes", "trigger"]
     inlines = [CitationInline]
 
 
@@ -253,3 +268,20 @@ class ItemAliasAdmin(CuratedAdmin):
     list_select_related = ["item"]
     search_fields = ["name", "item__name"]
     autocomplete_fields = ["item"]
+
+
+@admin.register(Action)
+class ActionAdmin(CuratedAdmin):
+    list_display = ["actor", "kind", "counterpart", "occurred_on", "request"]
+    list_select_related = ["actor", "counterpart", "request"]
+    list_filter = ["kind", "actor", "counterpart"]
+    date_hierarchy = "occurred_on"
+    search_fields = [
+        "summary",
+        "actor__name",
+        "actor__aliases__name",
+        "counterpart__name",
+        "counterpart__aliases__name",
+    ]
+    autocomplete_fields = ["actor", "counterpart", "request"]
+    inlines = [CitationInline]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from .. import services
 from ..models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -14,10 +15,12 @@ from ..models import (
     Event,
     Item,
     PolicyStance,
+    Role,
     SourceArticle,
 )
 from .fields import SummaryField, api_url, page_url
 from .summaries import (
+    ActionSummarySerializer,
     ActorSummarySerializer,
     ContributionSummarySerializer,
     EventSummarySerializer,
@@ -38,10 +41,16 @@ class CitedQuoteSerializer(serializers.ModelSerializer):
     source = SummaryField(
         SourceSummarySerializer, lookup="pk", help_text="The source article (id on writes)."
     )
+    relayed_from = SummaryField(
+        ActorSummarySerializer,
+        required=False,
+        allow_null=True,
+        help_text="For a relayed report, the outlet that first reported it (actor slug).",
+    )
 
     class Meta:
         model = Citation
-        fields = ["id", "source", "quote", "note"]
+        fields = ["id", "source", "quote", "relation", "attribution", "relayed_from", "note"]
 
 
 class CuratedSerializer(serializers.ModelSerializer):
@@ -80,6 +89,12 @@ class FactSerializer(CuratedSerializer):
         required=False,
         help_text="Quotes from source articles that report this fact. On create, at least one; "
         "afterwards, add citations through /api/v1/citations/.",
+    )
+
+    disputed = serializers.BooleanField(
+        source="is_disputed",
+        read_only=True,
+        help_text="Whether a source disputes it, or sources report it differently.",
     )
 
     def validate_citations(self, value):
@@ -215,6 +230,17 @@ class StanceSerializer(FactSerializer):
         allow_null=True,
         help_text="The event that prompted it.",
     )
+    voiced_by = SummaryField(
+        ActorSummarySerializer,
+        required=False,
+        allow_null=True,
+        help_text="The person who announced it (actor slug).",
+    )
+    scope = serializers.JSONField(
+        required=False,
+        help_text='Which aid it covers: {"lethality": [...], "categories": [...]}, each list '
+        "empty for all (e.g. lethal aid only: {\"lethality\": [\"lethal\"]}).",
+    )
 
     class Meta:
         model = PolicyStance
@@ -228,6 +254,9 @@ class StanceSerializer(FactSerializer):
             "summary",
             "position",
             "legal_basis",
+            "condition",
+            "scope",
+            "voiced_by",
             "in_force_from",
             "in_force_from_precision",
             "in_force_until",
@@ -235,6 +264,7 @@ class StanceSerializer(FactSerializer):
             "supersedes",
             "trigger",
             "conflict_note",
+            "disputed",
             "citations",
             "created_at",
             "updated_at",
@@ -262,6 +292,7 @@ class EventSerializer(FactSerializer):
             "location",
             "actors",
             "conflict_note",
+            "disputed",
             "citations",
             "created_at",
             "updated_at",
@@ -275,12 +306,18 @@ class ResponseInRequestSerializer(serializers.ModelSerializer):
     responder = ActorSummarySerializer(read_only=True, help_text="Who answered.")
     stance = StanceSummarySerializer(read_only=True, help_text="The stance the answer rests on.")
     citations = CitedQuoteSerializer(many=True, read_only=True, help_text="Quotes reporting it.")
+    disputed = serializers.BooleanField(
+        source="is_disputed",
+        read_only=True,
+        help_text="Whether a source disputes it, or other reports contradict it.",
+    )
 
     class Meta:
         model = AidResponse
         fields = [
             "id",
             "url",
+            "disputed",
             "decision",
             "responded_on",
             "responded_on_precision",
@@ -326,12 +363,16 @@ class AidRequestSerializer(FactSerializer):
             "voiced_by",
             "item",
             "quantity",
+            "quantity_text",
+            "quantity_min",
+            "quantity_max",
             "made_on",
             "made_on_precision",
             "channel",
             "mode",
             "current_stance",
             "conflict_note",
+            "disputed",
             "responses",
             "citations",
             "created_at",
@@ -388,6 +429,7 @@ class AidResponseSerializer(FactSerializer):
             "stance",
             "conflicts_with",
             "conflict_note",
+            "disputed",
             "citations",
             "created_at",
             "updated_at",
@@ -429,6 +471,9 @@ class ContributionSerializer(FactSerializer):
             "request",
             "description",
             "quantity",
+            "quantity_text",
+            "quantity_min",
+            "quantity_max",
             "amount",
             "currency",
             "amount_qualifier",
@@ -438,6 +483,82 @@ class ContributionSerializer(FactSerializer):
             "given_on",
             "given_on_precision",
             "conflict_note",
+            "disputed",
+            "citations",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RoleSerializer(FactSerializer):
+    url = api_url("role-detail")
+    html_url = page_url("actor-detail", attribute="person.slug")
+    person = SummaryField(ActorSummarySerializer, help_text="Who holds it (actor slug).")
+    organisation = SummaryField(
+        ActorSummarySerializer,
+        required=False,
+        allow_null=True,
+        help_text="Whom the office belongs to (actor slug).",
+    )
+    is_current = serializers.BooleanField(
+        read_only=True, help_text="Whether the term goes on today: no end reported."
+    )
+
+    class Meta:
+        model = Role
+        fields = [
+            "slug",
+            "url",
+            "html_url",
+            "person",
+            "title",
+            "organisation",
+            "held_from",
+            "held_from_precision",
+            "held_until",
+            "held_until_precision",
+            "started_on",
+            "started_on_precision",
+            "ended_on",
+            "ended_on_precision",
+            "end_reason",
+            "is_current",
+            "conflict_note",
+            "disputed",
+            "citations",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ActionSerializer(FactSerializer):
+    url = api_url("action-detail")
+    html_url = page_url("action-detail")
+    actor = SummaryField(ActorSummarySerializer, help_text="Who acted (actor slug).")
+    counterpart = SummaryField(ActorSummarySerializer, help_text="Toward whom (actor slug).")
+    request = SummaryField(
+        RequestSummarySerializer,
+        lookup="pk",
+        required=False,
+        allow_null=True,
+        help_text="The request it turns out to answer, if any (id).",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "slug",
+            "url",
+            "html_url",
+            "actor",
+            "counterpart",
+            "kind",
+            "occurred_on",
+            "occurred_on_precision",
+            "summary",
+            "request",
+            "conflict_note",
+            "disputed",
             "citations",
             "created_at",
             "updated_at",
@@ -487,6 +608,18 @@ class CitationSerializer(CuratedSerializer):
         allow_null=True,
         help_text="The role it supports (slug).",
     )
+    action = SummaryField(
+        ActionSummarySerializer,
+        required=False,
+        allow_null=True,
+        help_text="The action it supports (slug).",
+    )
+    relayed_from = SummaryField(
+        ActorSummarySerializer,
+        required=False,
+        allow_null=True,
+        help_text="For a relayed report, the outlet that first reported it (actor slug).",
+    )
 
     class Meta:
         model = Citation
@@ -495,6 +628,9 @@ class CitationSerializer(CuratedSerializer):
             "url",
             "source",
             "quote",
+            "relation",
+            "attribution",
+            "relayed_from",
             "note",
             *Citation.TARGET_FIELDS,
             "created_at",

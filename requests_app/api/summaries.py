@@ -4,6 +4,7 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from ..models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -69,12 +70,13 @@ class RequestSummarySerializer(serializers.ModelSerializer):
 
 
 class RoleSummarySerializer(serializers.ModelSerializer):
+    url = api_url("role-detail")
     html_url = page_url("actor-detail", attribute="person.slug")
     person = serializers.CharField(source="person.name", read_only=True, help_text="Who.")
 
     class Meta:
         model = Role
-        fields = ["slug", "person", "title", "html_url"]
+        fields = ["slug", "person", "title", "url", "html_url"]
 
 
 class ContributionSummarySerializer(serializers.ModelSerializer):
@@ -91,3 +93,11 @@ class ResponseSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = AidResponse
         fields = ["id", "decision", "responded_on", "url"]
+
+
+class ActionSummarySerializer(serializers.ModelSerializer):
+    url = api_url("action-detail")
+
+    class Meta:
+        model = Action
+        fields = ["slug", "kind", "occurred_on", "url"]

@@ -13,6 +13,7 @@ from rest_framework import exceptions, permissions, viewsets
 
 from .. import filters
 from ..models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -21,6 +22,7 @@ from ..models import (
     Event,
     Item,
     PolicyStance,
+    Role,
     SourceArticle,
 )
 from . import serializers
@@ -36,6 +38,8 @@ SYNCED = {
     "stance": PolicyStance,
     "contribution": Contribution,
     "event": Event,
+    "action": Action,
+    "role": Role,
     "source": SourceArticle,
     "citation": Citation,
 }

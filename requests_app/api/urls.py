@@ -15,6 +15,8 @@ router.register("stances", views.StanceViewSet, basename="stance")
 router.register("contributions", views.ContributionViewSet, basename="contribution")
 router.register("events", views.EventViewSet, basename="event")
 router.register("sources", views.SourceArticleViewSet, basename="source")
+router.register("actions", views.ActionViewSet, basename="action")
+router.register("roles", views.RoleViewSet, basename="role")
 router.register("citations", views.CitationViewSet, basename="citation")
 router.register("deletions", sync.DeletionViewSet, basename="deletion")
 

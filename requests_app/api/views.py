@@ -24,6 +24,7 @@ from .. import filters, services
 from ..exports import requests_csv
 from ..linked_data import request_claims
 from ..models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -32,6 +33,7 @@ from ..models import (
     Event,
     Item,
     PolicyStance,
+    Role,
     SourceArticle,
 )
 from ..past import restate
@@ -167,6 +169,22 @@ class EventViewSet(CuratedViewSet):
     queryset = Event.objects.prefetch_related("actors").with_citations()
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
+    lookup_field = "slug"
+
+
+@curated_schema("roles", serializers.RoleSerializer)
+class RoleViewSet(CuratedViewSet):
+    queryset = Role.objects.select_related("person", "organisation").with_citations()
+    serializer_class = serializers.RoleSerializer
+    filterset_class = filters.RoleFilter
+    lookup_field = "slug"
+
+
+@curated_schema("actions", serializers.ActionSerializer)
+class ActionViewSet(CuratedViewSet):
+    queryset = Action.objects.select_related("actor", "counterpart", "request").with_citations()
+    serializer_class = serializers.ActionSerializer
+    filterset_class = filters.ActionFilter
     lookup_field = "slug"
 
 
@@ -364,6 +382,8 @@ class CitationViewSet(CuratedViewSet):
         "contribution",
         "event",
         "role__person",
+        "action",
+        "relayed_from",
     )
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter

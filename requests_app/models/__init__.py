@@ -1,3 +1,4 @@
+from .actions import Action
 from .actors import Actor, ActorAlias, Role
 from .aid import AidRequest, AidResponse, Contribution
 from .amounts import Qualifier
@@ -21,15 +22,17 @@ CURATED = [
     AidRequest,
     AidResponse,
     Contribution,
+    Action,
     Citation,
 ]
 
 # The records citations support: each needs at least one.
-FACTS = [Event, PolicyStance, Role, AidRequest, AidResponse, Contribution]
+FACTS = [Event, PolicyStance, Role, AidRequest, AidResponse, Contribution, Action]
 
 __all__ = [
     "CURATED",
     "FACTS",
+    "Action",
     "Actor",
     "ActorAlias",
     "AidRequest",

@@ -1,10 +1,11 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import FactQuerySet, SluggedModel, SlugQuerySet, TimeStampedModel
+from .base import Disputable, FactQuerySet, SluggedModel, SlugQuerySet, TimeStampedModel
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
@@ -86,6 +87,15 @@ class ActorAlias(TimeStampedModel):
 
 
 class RoleQuerySet(FactQuerySet):
+    def current(self):
+        """Terms that go on today: no end reported, and begun if a start is (Role.is_current)."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(end_reason=""),
+            Q(ended_on__isnull=True) | Q(ended_on__gt=today),
+            Q(started_on__isnull=True) | Q(started_on__lte=today),
+        )
+
     def held_on(self, day):
         """Roles a source places around `day`: started by then and not known to have ended."""
         return self.filter(held_from__lte=day).filter(
@@ -93,8 +103,18 @@ class RoleQuerySet(FactQuerySet):
         )
 
 
-class Role(SluggedModel):
-    """An office a person holds, dated as far as the sources attest it."""
+class Role(Disputable, SluggedModel):
+    """An office a person holds, dated as far as the sources attest it, with the term's own
+    start and end where a source reports them."""
+
+    class EndReason(models.TextChoices):
+        TERM_ENDED = "term_ended", "Term ended"
+        SUCCEEDED = "succeeded", "Succeeded"
+        IMPEACHED = "impeached", "Impeached"
+        REMOVED = "removed", "Removed"
+        RESIGNED = "resigned", "Resigned"
+        DIED = "died", "Died"
+        OTHER = "other", "Other"
 
     person = models.ForeignKey(
         Actor,
@@ -119,6 +139,25 @@ class Role(SluggedModel):
         help_text="The latest date a source shows the role held; blank if not known to have ended.",
     )
     held_until_precision = precision_field()
+    started_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the term began, where a source reports it (not when it was first seen).",
+    )
+    started_on_precision = precision_field()
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When the term ended, where a source reports it."
+    )
+    ended_on_precision = precision_field()
+    end_reason = models.CharField(
+        max_length=10,
+        choices=EndReason,
+        blank=True,
+        help_text="Why the term ended: blank while no source reports that it has.",
+    )
+    conflict_note = models.TextField(
+        blank=True, help_text="Where sources disagree about this role, and how."
+    )
 
     objects = RoleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -133,6 +172,15 @@ class Role(SluggedModel):
                 name="role_until_not_before_from",
                 violation_error_message="A role cannot end before it starts.",
             ),
+            precision_constraint("started_on", "role_started_on_precision"),
+            precision_constraint("ended_on", "role_ended_on_precision"),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="role_term_ends_after_it_starts",
+                violation_error_message="A term cannot end before it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +189,26 @@ class Role(SluggedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.person.get_absolute_url()}#role-{self.pk}"
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the term goes on today: no end reported, and begun if a start is."""
+        today = timezone.localdate()
+        if self.end_reason or (self.ended_on is not None and self.ended_on <= today):
+            return False
+        return self.started_on is None or self.started_on <= today
+
+    @property
+    def term_display(self) -> str:
+        """'from 4 June 2025', '10 May 2022 – 4 April 2025 (impeached)', or ''."""
+        start = format_partial_date(self.started_on, self.started_on_precision)
+        end = format_partial_date(self.ended_on, self.ended_on_precision)
+        reason = f" ({self.get_end_reason_display().lower()})" if self.end_reason else ""
+        if not (start or end or reason):
+            return ""
+        if not end:
+            return f"from {start}{reason}" if start else reason.strip(" ()").capitalize()
+        return f"{start or '?'} – {end}{reason}"
 
     @property
     def period(self) -> str:

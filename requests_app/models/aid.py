@@ -5,7 +5,13 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .amounts import Qualifier, currency_code, format_amount
+from .amounts import (
+    Qualifier,
+    VagueQuantity,
+    currency_code,
+    format_amount,
+    quantity_constraints,
+)
 from .base import Disputable, FactQuerySet, SluggedModel
 from .context import PolicyStance
 from .dates import format_partial_date, precision_constraint, precision_field
@@ -76,11 +82,12 @@ class AidRequestQuerySet(FactQuerySet):
         )
 
 
-class AidRequest(Disputable, SluggedModel):
+class AidRequest(Disputable, VagueQuantity, SluggedModel):
     """One thing one government asked another for, as the sources report it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
+        # Shown as what is known, not as a decision awaited: nobody reported an answer.
+        PENDING = "pending", "No answer reported"
         UNDER_CONSIDERATION = "under_consideration", "Under consideration"
         DECLINED = "declined", "Declined"
         PARTIALLY_MET = "partially_met", "Partially met"
@@ -125,9 +132,6 @@ class AidRequest(Disputable, SluggedModel):
         help_text="The person or body that made the request, e.g. an ambassador.",
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="requests")
-    quantity = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="How many, if the source says."
-    )
     made_on = models.DateField(help_text="When the request was made, as precisely as reported.")
     made_on_precision = precision_field()
     channel = models.CharField(
@@ -172,6 +176,7 @@ class AidRequest(Disputable, SluggedModel):
             models.Index("status", F("made_on").desc(), "title", name="aidrequest_status_newest"),
         ]
         constraints = [
+            *quantity_constraints("aidrequest"),
             precision_constraint("made_on", "aidrequest_made_on_precision"),
             models.CheckConstraint(
                 condition=~Q(requester=F("addressee")),
@@ -202,10 +207,11 @@ class AidRequest(Disputable, SluggedModel):
 
 
 class AidResponseQuerySet(FactQuerySet):
-    def disputed(self):
-        """Answers that sources report differently, or that other reports contradict."""
+    def disputed(self, day=None):
+        """Answers that sources dispute or report differently, or that other reports
+        contradict."""
         return self.filter(
-            Q(pk__in=super().disputed().values("pk"))
+            Q(pk__in=super().disputed(day).values("pk"))
             | Exists(
                 AidResponse.conflicts_with.through.objects.filter(from_aidresponse=OuterRef("pk"))
             )
@@ -296,8 +302,8 @@ class AidResponse(Disputable, SluggedModel):
         return format_partial_date(self.responded_on, self.responded_on_precision)
 
     @property
-    def sources_differ(self) -> bool:
-        return super().sources_differ or bool(self.conflicts_with.all())
+    def is_disputed(self) -> bool:
+        return super().is_disputed or bool(self.conflicts_with.all())
 
     @property
     def status(self) -> str | None:
@@ -307,7 +313,7 @@ class AidResponse(Disputable, SluggedModel):
         return AidRequest.Status(self.decision)
 
 
-class Contribution(Disputable, SluggedModel):
+class Contribution(Disputable, VagueQuantity, SluggedModel):
     """Aid actually pledged or delivered, in its original currency."""
 
     class Status(models.TextChoices):
@@ -338,9 +344,6 @@ class Contribution(Disputable, SluggedModel):
         help_text="The request this answers, if a source links them.",
     )
     description = models.TextField(help_text="What was given, as the source describes it.")
-    quantity = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="How many, if the source says."
-    )
     amount = models.DecimalField(
         max_digits=20, decimal_places=2, null=True, blank=True, help_text="In original currency."
     )
@@ -384,6 +387,7 @@ class Contribution(Disputable, SluggedModel):
     class Meta:
         ordering = ["-given_on", "pk"]
         constraints = [
+            *quantity_constraints("contribution"),
             precision_constraint("given_on", "contribution_given_on_precision"),
             models.CheckConstraint(
                 condition=~Q(donor=F("recipient")),

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 
 class SlugQuerySet(models.QuerySet):
@@ -27,27 +28,32 @@ class FactQuerySet(SlugQuerySet):
         """Facts no citation supports: none should exist (the services refuse to make one)."""
         return self.filter(citations=None)
 
-    def disputed(self):
-        """Facts that sources report differently: a conflict note says how, and two or more
-        articles report them, each side with its quotes (`Disputable.sources_differ`)."""
-        citations = self.model.citations.rel
-        field = citations.field.name
+    def disputed(self, day=None):
+        """Disputed facts: a citation says the fact is false or did not happen, or two or more
+        articles report it and its conflict note says how they differ. Only citations
+        published by `day` count, if one is given. `Disputable.is_disputed` is the same rule
+        for one fact, from its loaded citations."""
+        relation = self.model.citations.rel
+        field = relation.field.name
+        citations = relation.related_model.objects.filter(**{field: OuterRef("pk")})
+        if day is not None:
+            citations = citations.filter(source__published_on__lte=day)
+        disputing = citations.filter(relation=relation.related_model.Relation.DISPUTES)
         sources = (
-            citations.related_model.objects.filter(**{field: OuterRef("pk")})
-            .order_by()
+            citations.order_by()
             .values(field)
             .annotate(n=Count("source", distinct=True))
             .values("n")
         )
-        return (
-            self.exclude(conflict_note="").alias(sources=Subquery(sources)).filter(sources__gte=2)
+        return self.alias(sources=Coalesce(Subquery(sources), 0)).filter(
+            Exists(disputing) | ~Q(conflict_note="") & Q(sources__gte=2)
         )
 
     def with_citations(self, day=None):
         """Load every row's citations, with their articles, in one more query; only those
         published by `day`, if given."""
         citations = self.model.citations.rel.related_model.objects.select_related(
-            "source__publisher"
+            "source__publisher", "relayed_from"
         )
         if day is not None:
             citations = citations.filter(source__published_on__lte=day)
@@ -55,12 +61,15 @@ class FactQuerySet(SlugQuerySet):
 
 
 class Disputable:
-    """A fact with a conflict note, that sources may report differently."""
+    """A fact that sources may dispute, or report differently (a conflict note says how)."""
 
     @property
-    def sources_differ(self) -> bool:
-        """FactQuerySet.disputed() for one fact, from its prefetched citations."""
-        return bool(self.conflict_note) and len({c.source_id for c in self.citations.all()}) > 1
+    def is_disputed(self) -> bool:
+        """FactQuerySet.disputed() for one fact, from its loaded citations."""
+        citations = self.citations.all()
+        return any(citation.disputes for citation in citations) or (
+            bool(self.conflict_note) and len({c.source_id for c in citations}) > 1
+        )
 
 
 class TimeStampedModel(models.Model):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -6,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from .actors import Actor
 from .base import Disputable, FactQuerySet, SluggedModel
 from .dates import format_partial_date, precision_constraint, precision_field
+from .items import Item
 
 
 class Event(Disputable, SluggedModel):
@@ -57,11 +59,14 @@ class PolicyStanceQuerySet(FactQuerySet):
         )
 
     def latest_in_force_on(self, day) -> dict:
-        """{holder id: the most recently stated of its stances in force on `day`}."""
+        """{holder id: its stances in force on `day`, the most recently stated for each scope},
+        most recent first: a holder may have one stance on lethal aid and another on the rest."""
         stances = self.in_force_on(day).order_by(F("in_force_from").desc(nulls_last=True), "-pk")
         latest: dict = {}
         for stance in stances:
-            latest.setdefault(stance.holder_id, stance)
+            held = latest.setdefault(stance.holder_id, [])
+            if all(other.scope_key != stance.scope_key for other in held):
+                held.append(stance)
         return latest
 
 
@@ -111,6 +116,25 @@ class PolicyStance(Disputable, SluggedModel):
         related_name="triggered_stances",
         help_text="The event that prompted it, e.g. the Russia–North Korea treaty.",
     )
+    condition = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What would change it, as its holder says: e.g. 'until a ceasefire'.",
+    )
+    scope = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Which aid it covers: {"lethality": ["lethal"], "categories": ["air_defence"]}; '
+        "an empty or missing list covers all.",
+    )
+    voiced_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stances_voiced",
+        help_text="The person who announced it, e.g. a president or minister.",
+    )
     conflict_note = models.TextField(
         blank=True, help_text="Where sources disagree about this stance, and how."
     )
@@ -143,6 +167,48 @@ class PolicyStance(Disputable, SluggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:stance-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        allowed = {"lethality": Item.Lethality.values, "categories": Item.Category.values}
+        scope = self.scope if isinstance(self.scope, dict) else None
+        if scope is None or set(scope) - set(allowed):
+            raise ValidationError(
+                {"scope": "Give an object with the lists 'lethality' and 'categories'."}
+            )
+        for key, values in scope.items():
+            if not isinstance(values, list) or set(values) - set(allowed[key]):
+                raise ValidationError(
+                    {"scope": f"'{key}' is a list of: {', '.join(allowed[key])}."}
+                )
+
+    @property
+    def scope_key(self) -> tuple:
+        """What the stance covers, comparable: two stances of one holder with the same key
+        speak to the same aid."""
+        return tuple(
+            tuple(sorted(self.scope.get(key) or [])) for key in ("lethality", "categories")
+        )
+
+    def covers(self, item: Item) -> bool:
+        """Whether the stance speaks to `item`: its scope's lists include the item's
+        framing and category (an empty list includes all)."""
+        lethality, categories = self.scope_key
+        return (not lethality or item.lethality in lethality) and (
+            not categories or item.category in categories
+        )
+
+    def rules_out(self, item: Item) -> bool:
+        """Whether the stance, in force, leaves no way to grant a request for `item`."""
+        return self.position == self.Position.PROHIBITS and self.covers(item)
+
+    @property
+    def scope_display(self) -> str:
+        """'lethal aid', 'air defence', or '' for everything."""
+        lethality, categories = self.scope_key
+        words = [Item.Lethality(value).label.lower() + " aid" for value in lethality]
+        words += [Item.Category(value).label.lower() for value in categories]
+        return ", ".join(words)
 
     @property
     def in_force_from_display(self) -> str:

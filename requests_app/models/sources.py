@@ -79,14 +79,23 @@ class CitationQuerySet(models.QuerySet):
         )
 
 
-# The facts a citation can support; exactly one is set.
-TARGET_FIELDS = ("request", "response", "stance", "contribution", "event", "role")
+# The facts a citation can support or dispute; exactly one is set.
+TARGET_FIELDS = ("request", "response", "stance", "contribution", "event", "role", "action")
 
 
 class Citation(TimeStampedModel):
-    """A verbatim quote from a source article that reports one fact."""
+    """A verbatim quote from a source article that reports one fact, or disputes it."""
 
     TARGET_FIELDS = TARGET_FIELDS
+
+    class Relation(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        DISPUTES = "disputes", "Disputes"
+
+    class Attribution(models.TextChoices):
+        ON_RECORD = "on_record", "On the record"
+        ANONYMOUS = "anonymous", "Anonymous sources"
+        RELAYED = "relayed", "Relayed from another outlet"
 
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
     quote = models.CharField(
@@ -97,6 +106,28 @@ class Citation(TimeStampedModel):
         max_length=300,
         blank=True,
         help_text="How this source frames the fact, where it differs from other sources.",
+    )
+    relation = models.CharField(
+        max_length=8,
+        choices=Relation,
+        default=Relation.SUPPORTS,
+        help_text="Whether the quote reports the fact, or says it is false or did not happen "
+        "(a minister denying a request was made).",
+    )
+    attribution = models.CharField(
+        max_length=9,
+        choices=Attribution,
+        default=Attribution.ON_RECORD,
+        help_text="How the source knows: from a named person or document, from unnamed "
+        "officials, or by repeating another outlet's report.",
+    )
+    relayed_from = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_relayed",
+        help_text="For a relayed report: the outlet or agency that first reported it.",
     )
     request = models.ForeignKey(
         "AidRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
@@ -116,6 +147,9 @@ class Citation(TimeStampedModel):
     role = models.ForeignKey(
         "Role", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+    action = models.ForeignKey(
+        "Action", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
 
     objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -133,6 +167,13 @@ class Citation(TimeStampedModel):
                 ),
                 name="citation_supports_exactly_one_fact",
                 violation_error_message="A citation supports exactly one fact.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution="relayed", relayed_from__isnull=False)
+                | ~Q(attribution="relayed") & Q(relayed_from__isnull=True),
+                name="citation_relayed_names_its_outlet",
+                violation_error_message="A relayed report names the outlet it relays "
+                "(relayed_from), and only a relayed report does.",
             ),
             # Partial, so that each citation has one entry in one of these indexes, not six.
             *(
@@ -182,10 +223,30 @@ class Citation(TimeStampedModel):
         "requests_app.contribution",
         "requests_app.event",
         "requests_app.role",
+        "requests_app.action",
     ]
+
+    @property
+    def disputes(self) -> bool:
+        return self.relation == self.Relation.DISPUTES
+
+    @property
+    def attribution_display(self) -> str:
+        """How the source knows, as a reader is told: 'citing Yonhap'."""
+        if self.attribution == self.Attribution.RELAYED and self.relayed_from_id:
+            return f"citing {self.relayed_from.name}"
+        if self.attribution == self.Attribution.ANONYMOUS:
+            return "according to unnamed sources"
+        return ""
 
     def clean(self) -> None:
         super().clean()
+        if self.attribution == self.Attribution.RELAYED and not self.relayed_from_id:
+            raise ValidationError({"relayed_from": "A relayed report names the outlet it relays."})
+        if self.attribution != self.Attribution.RELAYED and self.relayed_from_id:
+            raise ValidationError(
+                {"relayed_from": "Only a relayed report names an outlet it relays."}
+            )
         if self.source_id and self.quote and not quote_in_text(self.quote, self.source.body):
             raise ValidationError(
                 {
