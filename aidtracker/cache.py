@@ -24,6 +24,8 @@ PUBLIC_PREFIXES = (
     "/sources/",
     "/events/",
     "/contributions/",
+    "/aid/",
+    "/actions/",
     "/feed/",
     "/conflicts/",
 )

@@ -1,4 +1,5 @@
-"""The request list as CSV, for the page's download link and the API's ?format=csv."""
+"""Lists as CSV: requests (the page's download link and the API's ?format=csv), aid, events
+and actions."""
 
 import csv
 from itertools import islice
@@ -22,6 +23,7 @@ HEADER = [
     "category",
     "lethality",
     "quantity",
+    "quantity_text",
     "made_on",
     "made_on_precision",
     "channel",
@@ -53,7 +55,8 @@ def _row(request: HttpRequest, aid_request: AidRequest, query: str) -> list:
         aid_request.item.name,
         aid_request.item.category,
         aid_request.item.lethality,
-        aid_request.quantity or "",
+        aid_request.quantity if aid_request.quantity is not None else "",
+        aid_request.quantity_text,
         aid_request.made_on.isoformat(),
         aid_request.made_on_precision,
         aid_request.channel,
@@ -64,22 +67,92 @@ def _row(request: HttpRequest, aid_request: AidRequest, query: str) -> list:
     ]
 
 
-def requests_csv(request: HttpRequest, queryset, day=None) -> StreamingHttpResponse:
-    """Stream every request of `queryset` (loaded with for_listing()) as CSV rows; as the
-    sources reported them by `day`, if given."""
+def streamed_csv(header: list[str], rows, filename: str) -> StreamingHttpResponse:
+    """A CSV download written row by row as `rows` (lists of cells) are produced."""
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(HEADER)
-        rows = queryset.iterator(chunk_size=CHUNK)
-        while chunk := list(islice(rows, CHUNK)):
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def requests_csv(request: HttpRequest, queryset, day=None) -> StreamingHttpResponse:
+    """Stream every request of `queryset` (loaded with for_listing()) as CSV rows; as the
+    sources reported them by `day`, if given."""
+
+    def rows():
+        records = queryset.iterator(chunk_size=CHUNK)
+        while chunk := list(islice(records, CHUNK)):
             for aid_request in restate(chunk, day) if day else chunk:
-                yield writer.writerow(_row(request, aid_request, query))
+                yield _row(request, aid_request, query)
 
     # A view of the past says so in its name, and its links open the pages of that day.
     query, name = (
         (f"?as_of={day}", f"aid-requests-as-of-{day}.csv") if day else ("", "aid-requests.csv")
     )
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return streamed_csv(HEADER, rows(), name)
+
+
+def _cells(request: HttpRequest, record, columns: dict) -> list:
+    return [
+        request.build_absolute_uri(record.get_absolute_url()),
+        *(value(record) for value in columns.values()),
+    ]
+
+
+def records_csv(
+    request: HttpRequest, queryset, columns: dict, filename: str
+) -> StreamingHttpResponse:
+    """Stream the records of a list as CSV: their page's address, then `columns` ({header:
+    function of a record})."""
+    records = queryset.iterator(chunk_size=CHUNK)
+    rows = (_cells(request, record, columns) for record in records)
+    return streamed_csv(["url", *columns], rows, filename)
+
+
+def _name(actor) -> str:
+    return actor.name if actor else ""
+
+
+CONTRIBUTION_COLUMNS = {
+    "slug": lambda c: c.slug,
+    "donor": lambda c: c.donor.name,
+    "recipient": lambda c: c.recipient.name,
+    "intermediary": lambda c: _name(c.intermediary),
+    "description": lambda c: c.description,
+    "item": lambda c: c.item.name if c.item else "",
+    "quantity": lambda c: c.quantity if c.quantity is not None else "",
+    "quantity_text": lambda c: c.quantity_text,
+    "amount": lambda c: c.amount if c.amount is not None else "",
+    "currency": lambda c: c.currency,
+    "amount_qualifier": lambda c: c.amount_qualifier,
+    "amount_usd": lambda c: c.amount_usd if c.amount_usd is not None else "",
+    "amount_usd_qualifier": lambda c: c.amount_usd_qualifier,
+    "status": lambda c: c.status,
+    "given_on": lambda c: c.given_on.isoformat() if c.given_on else "",
+    "given_on_precision": lambda c: c.given_on_precision,
+}
+EVENT_COLUMNS = {
+    "slug": lambda e: e.slug,
+    "title": lambda e: e.title,
+    "kind": lambda e: e.kind,
+    "occurred_on": lambda e: e.occurred_on.isoformat(),
+    "occurred_on_precision": lambda e: e.occurred_on_precision,
+    "location": lambda e: e.location,
+    "summary": lambda e: e.summary,
+}
+ACTION_COLUMNS = {
+    "slug": lambda a: a.slug,
+    "actor": lambda a: a.actor.name,
+    "counterpart": lambda a: a.counterpart.name,
+    "kind": lambda a: a.kind,
+    "occurred_on": lambda a: a.occurred_on.isoformat(),
+    "occurred_on_precision": lambda a: a.occurred_on_precision,
+    "summary": lambda a: a.summary,
+    "request_id": lambda a: a.request_id or "",
+}

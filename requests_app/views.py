@@ -1,12 +1,28 @@
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from .exports import requests_csv
-from .filters import ActorFilter, AidRequestFilter, AsOfForm, ItemFilter, SourceArticleFilter
+from .exports import (
+    ACTION_COLUMNS,
+    CONTRIBUTION_COLUMNS,
+    EVENT_COLUMNS,
+    records_csv,
+    requests_csv,
+)
+from .filters import (
+    ActionFilter,
+    ActorFilter,
+    AidRequestFilter,
+    AsOfForm,
+    ContributionFilter,
+    EventFilter,
+    ItemFilter,
+    SourceArticleFilter,
+)
 from .linked_data import csl_item, request_claims, script
 from .models import (
+    Action,
     Actor,
     AidRequest,
     AidResponse,
@@ -91,14 +107,84 @@ def requests_then(filterset, page) -> dict:
     return {"past": moment(day), "stances_then": sorted(stances.values(), key=str)}
 
 
+def bad_filter(filterset) -> HttpResponse:
+    """A CSV download's answer to a bad filter value: 400, naming the parameter."""
+    errors = "; ".join(
+        f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+    )
+    return HttpResponse(f"Bad filter. {errors}\n", status=400, content_type="text/plain")
+
+
 def request_export(request: HttpRequest) -> HttpResponse:
     filterset = AidRequestFilter(request.GET, queryset=AidRequest.objects.for_listing())
     if not filterset.is_valid():
-        errors = "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
-        )
-        return HttpResponse(f"Bad filter. {errors}\n", status=400, content_type="text/plain")
+        return bad_filter(filterset)
     return requests_csv(request, filterset.qs, filterset.form.cleaned_data["as_of"])
+
+
+# The other lists, each with its filters, its rows and its CSV columns.
+CONTRIBUTIONS = Contribution.objects.select_related("donor", "recipient", "intermediary", "item")
+EVENTS = Event.objects.prefetch_related("actors")
+ACTIONS = Action.objects.select_related("actor", "counterpart", "request")
+
+
+def contribution_list(request: HttpRequest) -> HttpResponse:
+    filterset = ContributionFilter(request.GET, queryset=CONTRIBUTIONS)
+    return browse(
+        request,
+        filterset,
+        "requests_app/contribution_list.html",
+        page_context=aid_totals,
+        noun="contribution",
+    )
+
+
+def aid_totals(filterset, page) -> dict:
+    """Totals of the listed aid by donor, status and currency: amounts in different
+    currencies are never added together."""
+    totals = (
+        filterset.qs.exclude(amount=None)
+        .order_by("donor__name", "status", "currency")
+        .values("donor__name", "status", "currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    return {"totals": totals}
+
+
+def contribution_export(request: HttpRequest) -> HttpResponse:
+    filterset = ContributionFilter(request.GET, queryset=CONTRIBUTIONS)
+    if not filterset.is_valid():
+        return bad_filter(filterset)
+    return records_csv(request, filterset.qs, CONTRIBUTION_COLUMNS, "aid.csv")
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    filterset = EventFilter(request.GET, queryset=EVENTS)
+    return browse(request, filterset, "requests_app/event_list.html", noun="event")
+
+
+def event_export(request: HttpRequest) -> HttpResponse:
+    filterset = EventFilter(request.GET, queryset=EVENTS)
+    if not filterset.is_valid():
+        return bad_filter(filterset)
+    return records_csv(request, filterset.qs, EVENT_COLUMNS, "events.csv")
+
+
+def action_list(request: HttpRequest) -> HttpResponse:
+    filterset = ActionFilter(request.GET, queryset=ACTIONS)
+    return browse(request, filterset, "requests_app/action_list.html", noun="action")
+
+
+def action_export(request: HttpRequest) -> HttpResponse:
+    filterset = ActionFilter(request.GET, queryset=ACTIONS)
+    if not filterset.is_valid():
+        return bad_filter(filterset)
+    return records_csv(request, filterset.qs, ACTION_COLUMNS, "actions.csv")
+
+
+def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    action = get_object_or_404(ACTIONS.with_citations(), slug=slug)
+    return render(request, "requests_app/action_detail.html", {"action": action})
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -57,6 +57,13 @@ class CuratedSerializer(serializers.ModelSerializer):
     """Declares and checks the shape of a record; its save goes through the services, which
     validate it as the admin does (a model error becomes a 400 naming the field)."""
 
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        if "slug" in fields:
+            # Made from the name when left out, as in the admin.
+            fields["slug"].required = False
+        return fields
+
     @transaction.atomic
     def create(self, validated_data):
         citations = [Citation(**c) for c in validated_data.pop("citations", [])]
@@ -239,7 +246,7 @@ class StanceSerializer(FactSerializer):
     scope = serializers.JSONField(
         required=False,
         help_text='Which aid it covers: {"lethality": [...], "categories": [...]}, each list '
-        "empty for all (e.g. lethal aid only: {\"lethality\": [\"lethal\"]}).",
+        'empty for all (e.g. lethal aid only: {"lethality": ["lethal"]}).',
     )
 
     class Meta:

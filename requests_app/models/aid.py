@@ -2,6 +2,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
@@ -14,7 +15,7 @@ from .amounts import (
 )
 from .base import Disputable, FactQuerySet, SluggedModel
 from .context import PolicyStance
-from .dates import format_partial_date, precision_constraint, precision_field
+from .dates import elapsed, format_partial_date, precision_constraint, precision_field
 from .items import Item
 
 # The words of a request's own text that full-text search indexes on PostgreSQL.
@@ -199,6 +200,16 @@ class AidRequest(Disputable, VagueQuantity, SluggedModel):
     def current_stance(self) -> PolicyStance | None:
         """The policy stance the latest response rests on."""
         return self.latest_response.stance if self.latest_response else None
+
+    @property
+    def unanswered_for(self) -> str:
+        """How long a request with no reported answer has waited, today: '16 months'."""
+        return elapsed(self.made_on, timezone.localdate())
+
+    def ruled_out_by(self, stances) -> "PolicyStance | None":
+        """The first of the addressee's stances in force (given) that leaves no way to grant
+        this request, if one does."""
+        return next((stance for stance in stances if stance.rules_out(self.item)), None)
 
     def take_status_from(self, latest: "AidResponse | None") -> None:
         """Set the status from the latest decisive response (none: pending)."""

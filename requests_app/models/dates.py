@@ -72,3 +72,14 @@ def parse_partial_date(text: str) -> tuple[datetime.date, str]:
         except ValueError:
             continue
     raise ValueError(f"“{text}” is not a date: give YYYY-MM-DD, YYYY-Www, YYYY-MM or YYYY.")
+
+
+def elapsed(since: datetime.date, until: datetime.date) -> str:
+    """'16 months', '3 weeks', '5 days': how long from one day to another, in the largest unit
+    that fits, counted down to whole units."""
+    months = (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
+    days = (until - since).days
+    for count, unit in [(months, "month"), (days // 7, "week"), (days, "day")]:
+        if count >= 1:
+            return f"{count} {unit}{'s' if count > 1 else ''}"
+    return "less than a day"
