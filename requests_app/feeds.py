@@ -1,5 +1,5 @@
-"""Atom feeds of what the tracker adds: new requests, responses and stance changes, all of them,
-an actor's, or one request's, newest first."""
+"""Atom feeds of what the tracker adds: new requests, responses, stance changes and actions, all
+of them, an actor's, or one request's, newest first."""
 
 import uuid
 from operator import attrgetter
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .models import Actor, AidRequest, AidResponse, PolicyStance
+from .models import Action, Actor, AidRequest, AidResponse, PolicyStance
 
 ENTRIES = 50
 
@@ -21,21 +21,22 @@ def atom_id(*names) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, "/".join(["aidtracker", *map(str, names)])).urn
 
 
-def newest(requests, responses, stances) -> list:
-    """The ENTRIES records last added among the three, in three queries."""
+def newest(requests, responses, stances, actions) -> list:
+    """The ENTRIES records last added among the four, in four queries."""
     records = [
         *requests.select_related("requester", "addressee").order_by("-created_at")[:ENTRIES],
         *responses.select_related("request__requester", "request__addressee", "stance").order_by(
             "-created_at"
         )[:ENTRIES],
         *stances.select_related("holder").order_by("-created_at")[:ENTRIES],
+        *actions.select_related("actor", "counterpart").order_by("-created_at")[:ENTRIES],
     ]
     return sorted(records, key=attrgetter("created_at"), reverse=True)[:ENTRIES]
 
 
 class UpdatesFeed(Feed):
     feed_type = Atom1Feed
-    title = "aidtracker: new requests, responses and stance changes"
+    title = "aidtracker: new requests, responses, stance changes and actions"
     subtitle = "Aid requests between governments as the news reports them, newest first."
     author_name = "aidtracker"
 
@@ -50,7 +51,10 @@ class UpdatesFeed(Feed):
 
     def items(self) -> list:
         return newest(
-            AidRequest.objects.all(), AidResponse.objects.all(), PolicyStance.objects.all()
+            AidRequest.objects.all(),
+            AidResponse.objects.all(),
+            PolicyStance.objects.all(),
+            Action.objects.all(),
         )
 
     def item_title(self, record) -> str:
@@ -62,6 +66,8 @@ class UpdatesFeed(Feed):
                 f"{record.get_decision_display()}: {request} "
                 f"({request.requester} → {request.addressee}, {record.responded_on_display})"
             )
+        if isinstance(record, Action):
+            return f"Action: {record}, {record.occurred_on_display}"
         return f"Stance: {record.holder}, {record.title} ({record.get_position_display()})"
 
     def item_description(self, record) -> str:
@@ -75,6 +81,8 @@ class UpdatesFeed(Feed):
             return ["request", record.get_status_display()]
         if isinstance(record, AidResponse):
             return ["response", record.get_decision_display()]
+        if isinstance(record, Action):
+            return ["action", record.get_kind_display()]
         return ["stance", record.get_position_display()]
 
     def item_pubdate(self, record):
@@ -103,7 +111,8 @@ class RecordFeed(UpdatesFeed):
 
 
 class ActorFeed(RecordFeed):
-    """Requests an actor made, received or voiced; answers to them or by it; its stances."""
+    """Requests an actor made, received or voiced; answers to them or by it; its stances; the
+    actions it took or that were taken toward it."""
 
     model = Actor
 
@@ -118,11 +127,13 @@ class ActorFeed(RecordFeed):
                 | Q(request__addressee=actor)
             ),
             PolicyStance.objects.filter(holder=actor),
+            Action.objects.filter(Q(actor=actor) | Q(counterpart=actor)),
         )
 
 
 class RequestFeed(RecordFeed):
-    """One request, the answers to it, and the stances of the government it asked."""
+    """One request, the answers to it, the stances of the government it asked, and the actions
+    that turn out to answer it."""
 
     model = AidRequest
 
@@ -131,4 +142,5 @@ class RequestFeed(RecordFeed):
             AidRequest.objects.filter(pk=aid_request.pk),
             AidResponse.objects.filter(request=aid_request),
             PolicyStance.objects.filter(holder=aid_request.addressee_id),
+            Action.objects.filter(request=aid_request),
         )

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
-from .models import AidRequest, AidResponse, Citation, PolicyStance
+from .models import Action, AidRequest, AidResponse, Citation, PolicyStance
 
 WIDTH, LEFT, RIGHT = 960, 150, 20
 LANE_HEIGHT, TOP = 56, 36
@@ -90,6 +91,11 @@ def build_timeline(request_list_url: str) -> dict | None:
             _month_counts(PolicyStance.objects, "in_force_from", "position"),
             PolicyStance.Position,
         ),
+        (
+            "Actions",
+            _month_counts(Action.objects, "occurred_on", "kind"),
+            Action.Kind,
+        ),
     ]
     reported = {
         AidResponse.Decision: _month_reported(AidResponse.objects, "responded_on"),
@@ -119,6 +125,8 @@ def build_timeline(request_list_url: str) -> dict | None:
                     f"{request_list_url}?made_after={month:%Y-%m-%d}"
                     f"&made_before={_month_end(month):%Y-%m-%d}"
                 )
+            elif kinds is Action.Kind:
+                url = reverse("tracker:action-list")
             else:
                 # Answers and stance changes: every request as reported once they all were.
                 day = reported[kinds].get(month) or _month_end(month)
