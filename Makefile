@@ -43,6 +43,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
 
 ## format: fix what ruff can fix
 format: $(VENV)/.dev-installed
