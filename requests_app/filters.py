@@ -219,8 +219,9 @@ class AidRequestFilter(SyncFilterSet):
 
     def filter_has_conflict(self, queryset, name, value):
         if value == "true":
-            return queryset.contested()
-        return queryset.exclude(pk__in=AidRequest.objects.contested().values("pk"))
+            return queryset.contested(self.form.cleaned_data.get("as_of"))
+        contested = AidRequest.objects.contested(self.form.cleaned_data.get("as_of"))
+        return queryset.exclude(pk__in=contested.values("pk"))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -92,19 +92,36 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         filterset,
         "requests_app/aidrequest_list.html",
-        page_context=requests_then,
+        page_context=request_rows,
         noun="request",
     )
 
 
-def requests_then(filterset, page) -> dict:
-    """With as_of, the page's requests as reported then, and their addressees' stances then."""
+def request_rows(filterset, page) -> dict:
+    """What each row shows beside its own fields: whether it is disputed, and, with no answer
+    reported, the stance in force that rules it out; with as_of, all as reported then (with
+    the addressees' stances then)."""
     day = filterset.form.cleaned_data["as_of"]
+    rows = page.object_list
+    if day is not None:
+        restate(rows, day)
+    stances = stances_on({row.addressee_id for row in rows}, day)
+    contested = set(
+        AidRequest.objects.contested(day)
+        .filter(pk__in=[row.pk for row in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.contested = row.pk in contested
+        row.ruled_out = (
+            row.ruled_out_by(stances.get(row.addressee_id, []))
+            if row.status == AidRequest.Status.PENDING
+            else None
+        )
     if day is None:
         return {}
-    restate(page.object_list, day)
-    stances = stances_on({aid_request.addressee_id for aid_request in page.object_list}, day)
-    return {"past": moment(day), "stances_then": sorted(stances.values(), key=str)}
+    held = [stance for holder_stances in stances.values() for stance in holder_stances]
+    return {"past": moment(day), "stances_then": sorted(held, key=str)}
 
 
 def bad_filter(filterset) -> HttpResponse:
@@ -200,6 +217,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return request_not_yet_reported(request, get_object_or_404(AidRequest, pk=pk), day)
     if day is not None:
         restate([aid_request], day)
+    addressee_stances = stances_on([aid_request.addressee_id], day).get(
+        aid_request.addressee_id, []
+    )
     return render(
         request,
         "requests_app/aidrequest_detail.html",
@@ -207,9 +227,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aid_request": aid_request,
             "past": day and moment(day),
             "as_of_form": form,
-            "addressee_stance": stances_on([aid_request.addressee_id], day).get(
-                aid_request.addressee_id
-            ),
+            "addressee_stances": addressee_stances,
+            "ruled_out_by": aid_request.ruled_out_by(addressee_stances)
+            if aid_request.status == AidRequest.Status.PENDING
+            else None,
             "timeline": response_groups(aid_request.responses.all()),
             "claims": script(request_claims(request, aid_request)),
         },
@@ -243,7 +264,8 @@ def response_groups(responses) -> list[list[AidResponse]]:
 
 
 def conflicts(request: HttpRequest) -> HttpResponse:
-    """Every fact that sources report differently, each side with its source and quotes."""
+    """Every disputed fact: disputed by a source, or reported differently, each side with its
+    source and quotes."""
     responses = (
         AidResponse.objects.disputed()
         .select_related("request")
@@ -266,6 +288,12 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             Contribution.objects.disputed().select_related("donor", "recipient").with_citations(),
         ),
         ("Events", "event", Event.objects.disputed().with_citations()),
+        (
+            "Actions",
+            "action",
+            Action.objects.disputed().select_related("actor", "counterpart").with_citations(),
+        ),
+        ("Roles", "role", Role.objects.disputed().select_related("person").with_citations()),
     ]
     return render(request, "requests_app/conflicts.html", {"kinds": kinds})
 
@@ -279,6 +307,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
     requests = AidRequest.objects.for_listing()
     shown = DETAIL_ROWS
+    positions = Role.objects.filter(organisation=actor).select_related("person")
     return render(
         request,
         "requests_app/actor_detail.html",
@@ -295,7 +324,13 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "roles": Role.objects.filter(person=actor)
             .select_related("organisation")
             .with_citations(),
-            "positions": Role.objects.filter(organisation=actor).select_related("person"),
+            "current_positions": positions.current(),
+            "past_positions": positions.ended(),
+            "attested_positions": positions.exclude(
+                Q(pk__in=positions.current().values("pk"))
+                | Q(pk__in=positions.ended().values("pk"))
+            ),
+            "actions": ACTIONS.filter(Q(actor=actor) | Q(counterpart=actor))[:shown],
             "contributions": Contribution.objects.filter(
                 Q(donor=actor) | Q(recipient=actor) | Q(intermediary=actor)
             ).select_related("donor", "recipient", "item")[:shown],
@@ -407,10 +442,18 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event",
             "role__person",
             "role__organisation",
+            "action__actor",
+            "action__counterpart",
+            "relayed_from",
         )
     )
     return render(
         request,
         "requests_app/sourcearticle_detail.html",
-        {"article": article, "text": highlight(article.body, citations), "citations": citations},
+        {
+            "article": article,
+            "text": highlight(article.body, citations),
+            "citations": citations,
+            "disputed": [citation for citation in citations if citation.disputes],
+        },
     )

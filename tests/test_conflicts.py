@@ -24,7 +24,7 @@ def test_the_page_lists_every_fact_sources_report_differently(client, seeded):
 
     assert page.status_code == 200
     shown = {anchor: [fact.slug for fact in facts] for _, anchor, facts in page.context["kinds"]}
-    assert shown == {**DISPUTED, "event": []}
+    assert shown == {**DISPUTED, "event": [], "action": [], "role": []}
 
 
 def test_each_side_shows_its_source_and_its_words(client, seeded):

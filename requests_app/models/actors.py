@@ -88,13 +88,17 @@ class ActorAlias(TimeStampedModel):
 
 class RoleQuerySet(FactQuerySet):
     def current(self):
-        """Terms that go on today: no end reported, and begun if a start is (Role.is_current)."""
+        """Terms going on today: begun, and no end reported (Role.is_current)."""
         today = timezone.localdate()
         return self.filter(
+            Q(started_on__lte=today),
             Q(end_reason=""),
             Q(ended_on__isnull=True) | Q(ended_on__gt=today),
-            Q(started_on__isnull=True) | Q(started_on__lte=today),
         )
+
+    def ended(self):
+        """Terms a source reports ended: with an end date passed, or a reason."""
+        return self.filter(~Q(end_reason="") | Q(ended_on__lte=timezone.localdate()))
 
     def held_on(self, day):
         """Roles a source places around `day`: started by then and not known to have ended."""
@@ -192,11 +196,12 @@ class Role(Disputable, SluggedModel):
 
     @property
     def is_current(self) -> bool:
-        """Whether the term goes on today: no end reported, and begun if a start is."""
+        """Whether the term goes on today: begun, and no end reported. A role whose term no
+        source reports is only attested, neither current nor past."""
         today = timezone.localdate()
         if self.end_reason or (self.ended_on is not None and self.ended_on <= today):
             return False
-        return self.started_on is None or self.started_on <= today
+        return self.started_on is not None and self.started_on <= today
 
     @property
     def term_display(self) -> str:

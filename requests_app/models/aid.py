@@ -53,11 +53,11 @@ class AidRequestQuerySet(FactQuerySet):
             )
         return queryset
 
-    def contested(self):
-        """Requests that sources report differently, or whose answers they do."""
+    def contested(self, day=None):
+        """Requests that are disputed, or whose answers are; as reported by `day`, if given."""
         return self.filter(
-            Q(pk__in=AidRequest.objects.disputed().values("pk"))
-            | Q(pk__in=AidResponse.objects.disputed().values("request"))
+            Q(pk__in=AidRequest.objects.disputed(day).values("pk"))
+            | Q(pk__in=AidResponse.objects.disputed(day).values("request"))
         )
 
     def with_reports(self, day=None):

@@ -84,7 +84,7 @@ def test_stepping_the_list_back_through_2024(page: Page, site, screenshot):
     expect(cheongung).to_contain_text("Declined")
     page.get_by_role("link", name=re.compile("Earlier report, 27 November 2024")).click()
     expect(page.get_by_role("note")).to_contain_text("As reported on 27 November 2024")
-    expect(cheongung).to_contain_text("Pending")
+    expect(cheongung).to_contain_text("No answer reported")
     page.get_by_role("link", name=re.compile("Earlier report, 26 November 2024")).click()
     page.get_by_role("link", name=re.compile("Earlier report, 12 July 2024")).click()
     expect(cheongung).to_have_count(0)
@@ -93,7 +93,7 @@ def test_stepping_the_list_back_through_2024(page: Page, site, screenshot):
 
     page.get_by_role("link", name="Air defence systems after the Okhmatdyt strike").click()
     expect(page.get_by_role("note")).to_contain_text("As reported on 12 July 2024")
-    expect(page.get_by_text("No response reported by then")).to_be_visible()
+    expect(page.get_by_text("No answer reported by then")).to_be_visible()
     page.get_by_role("link", name="Back to today").click()
     expect(page.get_by_role("note")).to_have_count(0)
 
