@@ -17,6 +17,7 @@ ENDPOINTS = {
     "stance": "slug",
     "contribution": "slug",
     "event": "slug",
+    "role": "slug",
     "source": "pk",
     "citation": "pk",
 }

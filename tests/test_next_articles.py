@@ -16,6 +16,7 @@ from requests_app.models import (
     Citation,
     Contribution,
     DatePrecision,
+    Event,
     Item,
     PolicyStance,
     Role,
@@ -287,7 +288,123 @@ def test_a_request_nobody_answered_says_how_long_and_whether_a_stance_rules_it_o
     assert aid_request.ruled_out_by([ban]) is None
 
 
-def test_existing_citations_read_as_on_the_record_support(seeded):
-    assert set(Citation.objects.values_list("relation", "attribution").distinct()) == {
-        ("supports", "on_record")
-    }
+@pytest.fixture
+def add_facts(ukraine, south_korea, first_report):
+    """Add `count` more actions, events, contributions and roles, each cited."""
+    rounds = iter(range(1000))
+
+    def add(count: int) -> None:
+        n = next(rounds)
+        for number in range(count):
+            day = datetime.date(2024, 11, 25)
+            for record in [
+                Action(
+                    slug=f"action-{n}-{number}",
+                    actor=south_korea,
+                    counterpart=ukraine,
+                    kind=Action.Kind.OFFER,
+                    occurred_on=day,
+                    summary="An offer.",
+                ),
+                Event(
+                    slug=f"event-{n}-{number}",
+                    title="Strike",
+                    summary="A strike.",
+                    kind="attack",
+                    occurred_on=day,
+                ),
+                Contribution(
+                    slug=f"aid-{n}-{number}",
+                    donor=south_korea,
+                    recipient=ukraine,
+                    description="Helmets",
+                    amount=1000,
+                    currency="KRW",
+                    status=Contribution.Status.PLEDGED,
+                ),
+                Role(
+                    slug=f"role-{n}-{number}",
+                    person=Actor.objects.create(
+                        slug=f"person-{n}-{number}", name=f"P {n} {number}", kind="person"
+                    ),
+                    title="Minister",
+                    organisation=south_korea,
+                    held_from=day,
+                    started_on=day,
+                ),
+            ]:
+                services.record_save(record=record, citations=first_report(None))
+
+    return add
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/aid/",
+        "/events/",
+        "/actions/",
+        "/aid/export.csv",
+        "/actors/south-korea/",
+        "/api/v1/actions/",
+        "/api/v1/roles/",
+    ],
+)
+def test_new_pages_and_lists_run_the_same_queries_for_few_or_many_rows(client, add_facts, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(queries)
+
+    add_facts(1)
+    few = count()
+    add_facts(6)
+    assert count() == few
+
+
+def test_the_new_lists_filter_and_export_as_csv(client, add_facts):
+    add_facts(2)
+    page = client.get("/actions/", {"kind": "offer", "actor": "south-korea"})
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 2
+    assert client.get("/actions/", {"kind": "bribe"}).status_code == 400
+
+    csv = b"".join(client.get("/aid/export.csv", {"donor": "south-korea"}).streaming_content)
+    lines = csv.decode().splitlines()
+    assert lines[0].startswith("url,slug,donor,recipient,intermediary")
+    assert len(lines) == 3
+    totals = client.get("/aid/").context["totals"]
+    assert [(t["donor__name"], t["currency"], t["total"]) for t in totals] == [
+        ("South Korea", "KRW", 2000)
+    ]
+    bad = client.get("/events/export.csv", {"kind": "nope"})
+    assert bad.status_code == 400
+    assert b"kind" in bad.content
+
+
+def test_an_action_appears_in_the_feeds_and_the_timeline(client, add_facts):
+    add_facts(1)
+    feed = client.get(reverse("tracker:actor-feed", args=["ukraine"])).content.decode()
+    assert "Action: South Korea → Ukraine: Offer" in feed
+    home = client.get(reverse("tracker:home"))
+    assert "Actions" in [lane.title for lane in home.context["timeline"]["lanes"]]
+
+
+def test_changed_since_and_deletions_know_actions_and_roles(api, add_facts):
+    from django.utils import timezone
+
+    add_facts(1)
+    since = timezone.now()
+    action = Action.objects.get()
+    action.summary = "An offer, made again."
+    services.record_save(record=action)
+    changed = api.get(reverse("api:action-list"), {"changed_since": since.isoformat()}).json()
+    assert [row["slug"] for row in changed["results"]] == [action.slug]
+    services.record_delete(record=Role.objects.get())
+    gone = api.get(reverse("api:deletion-list"), {"type": "role"}).json()
+    assert gone["count"] == 1

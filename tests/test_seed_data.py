@@ -243,3 +243,9 @@ def test_south_koreas_stance_is_a_dated_sequence(seeded):
 def test_citations_quote_their_articles(seeded):
     call_command("check_citations", verbosity=0)
     assert Citation.objects.count() > 100
+
+
+def test_seed_citations_read_as_on_the_record_support(seeded):
+    assert set(Citation.objects.values_list("relation", "attribution").distinct()) == {
+        ("supports", "on_record")
+    }
