@@ -50,10 +50,6 @@ class RoleInline(CuratedInline, admin.TabularInline):
     show_change_link = True
     extra = 0
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        # A new role needs its citation, which an inline cannot hold: add it on its own page.
-        return False
-
 
 class ResponseInline(CuratedInline, admin.StackedInline):
     model = AidResponse
@@ -67,12 +63,8 @@ class ResponseInline(CuratedInline, admin.StackedInline):
     show_change_link = True
     extra = 0
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        # A new answer needs its citation, which an inline cannot hold: add it on its own page.
-        return False
-
-    def save_record(self, record) -> None:
-        services.response_save(response=record)
+    def save_record(self, record, citations=()) -> None:
+        services.response_save(response=record, citations=citations)
 
     def delete_record(self, record) -> None:
         services.response_delete(response=record)
@@ -248,7 +240,7 @@ class CitationAdmin(CuratedAdmin):
     list_select_related = ["source__publisher"]
     list_filter = ["source"]
     search_fields = ["quote", "note", "source__title"]
-    autocomplete_fields = ["source", *Citation.TARGET_FIELDS]
+    autocomplete_fields = ["source", "relayed_from", *Citation.TARGET_FIELDS]
 
     def delete_model(self, request, obj) -> None:
         services.citation_delete(citation=obj)
