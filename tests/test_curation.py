@@ -229,35 +229,3 @@ def test_non_staff_cannot_reach_the_admin(client, db):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
-
-
-def test_admin_import_form_creates_a_clean_article(admin_client, make_actor):
-    outlet = make_actor("euromaidan-press", name="Euromaidan Press", kind="media_outlet")
-    raw = (
-        "Seoul declines Ukrainian request\nRelated:\n- Another story\n"
-        "You could close this page. Or you could join our community and support us as a patron."
-    )
-    raw = "Seoul declines Ukrainian request\n\nSeoul said no to the sale.\n" + raw.split("\n", 1)[1]
-
-    response = admin_client.post(
-        reverse("admin:requests_app_sourcearticle_import"),
-        {"text": raw, "publisher": outlet.pk, "published_on": "2024-11", "language": "en"},
-    )
-
-    article = SourceArticle.objects.get()
-    assert response.url == admin_url(SourceArticle, "change", article.pk)
-    assert article.title == "Seoul declines Ukrainian request"
-    assert article.body == "Seoul said no to the sale."
-    assert (article.published_on, article.published_on_precision) == (
-        datetime.date(2024, 11, 1),
-        "month",
-    )
-
-
-def test_admin_import_form_refuses_a_bad_date_and_imports_nothing(admin_client):
-    response = admin_client.post(
-        reverse("admin:requests_app_sourcearticle_import"),
-        {"text": "Title\n\nBody.", "published_on": "28/11/2024", "language": "en"},
-    )
-    assert "is not a date" in response.content.decode()
-    assert not SourceArticle.objects.exists()

@@ -1,104 +1,685 @@
-"""Article intake: a scraped page's text cleaned of site furniture, and who and what it names."""
+"""Article intake: a scraped page's lines sorted into the article and the site's furniture, and
+who and what the article names.
 
+Cleaning is safe by construction: a line leaves the body only when it is recognised for what
+it is (navigation, a counter, a share prompt, a list of links, an advertisement marker, a photo
+credit, a copyright line, an appeal, the byline, the dateline, the headline), never because
+of where it stands. Lines that only their place makes suspect (the text after a "Video" label)
+are kept, with the reason, for the curator to judge. Every line removed is listed with why,
+and can be put back by its number.
+"""
+
+import bisect
+import datetime
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..models import Actor, Item
+from ..models import Actor, ActorAlias, Item, ItemAlias
+from .quotes import normalise
 
-# Whole lines that are site furniture, not article (case-insensitive).
-FURNITURE = re.compile(
-    r"""^(?:
-        close | news\ ?feed | video | show\ more | read\ more | avatar | share | print
-        | advertisement | subscribe | other\ matters\ of\ interest | related(?:\ articles)?:?
-        | \d+\ min(?:ute)?s?\ read | [\d,]+\ members?\ on\ board
-        | [\d,]+\ people\ chose\ to\ be\ part\ of\ .*community.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
+# --- Cleaning --------------------------------------------------------------------------------
+
+
+def _whole_line(*alternatives: str) -> re.Pattern:
+    return re.compile(rf"^(?:{'|'.join(alternatives)})$", re.IGNORECASE)
+
+
+# Section names a site's menus list; a line made only of them is navigation.
+NAVIGATION_WORDS = {
+    "home", "news", "world", "politics", "business", "economy", "opinion", "opinions", "sport",
+    "sports", "culture", "science", "tech", "technology", "health", "video", "videos",
+    "podcast", "podcasts", "latest", "live", "menu", "search", "newsletters", "analysis",
+    "features", "lifestyle", "entertainment", "photos", "multimedia", "more", "trending",
+    "sections", "login", "register", "subscribe", "close", "national", "international",
+    "asia", "pacific", "europe", "americas", "africa", "markets", "finance",
+}  # fmt: skip
+MENU_SEPARATORS = re.compile(r"\s*[|›»·•/>]\s*")
+NAVIGATION = _whole_line(
+    r"skip to (?:main )?(?:content|navigation)",
+    r"(?:main |open |close |toggle )?(?:menu|navigation)",
+    r"back to top",
+    r"sign (?:in|up|out)",
+    r"log ?(?:in|out)",
+    r"my account",
+    r"edit post",
+    r"(?:english|en|ua|ukr|рус|한국어)(?: version)?",
 )
-# Lines after which a page has nothing more of the article: author boxes, link lists, appeals.
-END_OF_ARTICLE = re.compile(
-    r"^(?:avatar|read more|related:?|leave a repl(?:y|ay)|show more|you could close this page.*)$",
+COUNTER = _whole_line(
+    r"\d+ min(?:ute)?s? read",
+    r"reading time:? \d+ min(?:ute)?s?",
+    r"[\d,.]+[km]? (?:views?|comments?|shares?|likes?|reads?|members? on board)",
+    r"comments? \(\d+\)",
+    r"[\d,.]+ people chose to be part of .{0,80} community.{0,40}",
+)
+SOCIAL_NETWORKS = {
+    "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "reddit", "email", "e-mail",
+    "print", "copy link", "pinterest", "threads", "bluesky", "viber", "messenger", "flipboard",
+    "link", "instagram", "youtube", "tiktok",
+}  # fmt: skip
+PLATFORMS = "|".join(sorted(SOCIAL_NETWORKS - {"print", "copy link", "link", "email", "e-mail"}))
+SHARE_OR_SUBSCRIBE = _whole_line(
+    r"share(?: (?:this|the))?(?: (?:article|story|post|page))?(?: (?:on|via) \w+)?:?",
+    r"(?:tweet|copy link|copied!?|save(?: article)?|bookmark|gift (?:this )?article|read later)",
+    r"listen(?: to (?:this|the) (?:article|story))?(?: \d+ min)?",
+    r"this audio is (?:created|generated) with ai assistance",
+    rf"follow us(?: on)?(?:[ ,&]+(?:and |or )?(?:{PLATFORMS}))+[.!]?",
+    r"subscribe(?: now| today| here)?[.!]?",
+    r"subscribe to .{1,60}",
+    r"sign up (?:for|to) (?:our|the) .{0,60}(?:newsletter|briefing|alerts|updates|digest).{0,40}",
+    r"(?:get|receive) (?:the|our) .{0,60}newsletter.{0,60}",
+    r".{0,60}newsletter",
+    r"download (?:the|our) (?:\w+ )?app\b.{0,60}",
+    r"like this:?|like loading\.{0,3}",
+    r"[\w.+-]+@[\w-]+\.[\w.]+",
+)
+# Headings of lists of other articles: the short lines that follow one are its links.
+LIST_HEADING = _whole_line(
+    r"most (?:popular|read|viewed|shared|commented)(?: (?:now|today|this week|stories|news))?:?",
+    r"related(?: (?:articles?|stories|news|posts?|content|coverage|topics|reading|links?))?:?",
+    r"read (?:more|also|next)(?: on .{1,40})?:?",
+    r"more (?:from|on|in) .{1,50}",
+    r"more (?:news|stories|articles)(?: .{1,40})?:?",
+    r"(?:also read|see also|further reading|keep reading|don'?t miss):?",
+    r"recommended(?: for you)?:?",
+    r"you (?:may|might) (?:also )?(?:like|be interested in):?",
+    r"(?:latest|top|trending) (?:news|stories|articles|now)|latest|trending|top stories",
+    r"editor'?s picks?|what to read next|in other news|popular(?: now)?",
+)
+# Labels of the site's sections and cards: what follows one may belong to a promo.
+SECTION_LABEL = _whole_line(
+    r"news ?feed",
+    r"videos?",
+    r"watch(?: now)?",
+    r"podcasts?",
+    r"(?:photo )?gallery",
+    r"live(?: updates)?",
+    r"other matters of interest",
+    r"(?:show|load|view|see) more",
+    r"opinion|analysis|exclusive|breaking(?: news)?|explainer",
+)
+# A link to another article set in the text: "Read also: Seoul weighs arms sales".
+LINK_TO_ANOTHER_ARTICLE = re.compile(
+    r"^(?:read (?:more|also|next)|related(?: article)?|see also|also read|more|watch|listen)"
+    r"\s*[:|–—-]\s*\S.*$",
     re.IGNORECASE,
 )
-APPEAL_WORDS = ("support", "donat", "patron", "subscri", "membership", "cup of coffee", "join our")
-SENTENCE_END = re.compile(r"[.!?…”\"')]$")
+ADVERTISEMENT = _whole_line(
+    r"(?:advertisement|advertising|ad|ads|report this ad|sponsored(?: content| post)?"
+    r"|sponsored by .{1,60}"
+    r"|promoted(?: content)?|paid (?:content|post|partnership)|partner content"
+    r"|story continues below(?: advertisement)?|continue reading below"
+    r"|scroll to continue(?: with content)?|article continues (?:below|after (?:this )?"
+    r"advertisement))"
+    r"(?:\s*[-–—~·:|]\s*(?:scroll to continue(?: with content)?|story continues below"
+    r"|continue reading(?: below)?))?",
+)
+PHOTO_CREDIT = re.compile(
+    r"^(?:(?:photos?|photograph|picture|image|illustration|credit|file photo)"
+    r"(?: by| credit| courtesy(?: of)?)?\s*[:/|©]\s*.{1,120}"
+    r")$"
+    # A caption ending in its credit: "(Kim Jae-Hwan/SOPA Images via Getty Images)".
+    r"|[(\[][^()\[\]]*\b(?:getty images|afp|reuters|ap photo|epa|yonhap|anadolu|shutterstock"
+    r"|istock|photo|credit|pool)\b[^()\[\]]*[)\]]\.?$",
+    re.IGNORECASE,
+)
+# "Photo by Jane Doe": the words after "by" must be names.
+PHOTO_BY = re.compile(r"^(?:photos?|photograph|picture|image)s? (?:by|courtesy of) (.+)$", re.I)
+# A wire photo's credit, in capitals: "… November 28, 2024. REUTERS/Kim Hong-Ji/File Photo".
+AGENCY_PHOTO = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|YONHAP)/[\w .'/-]+$")
+COPYRIGHT = re.compile(r"©|\(c\) \d{4}|all rights reserved|^copyright (?:©|\(c\)|\d{4})", re.I)
+COMMENTS = _whole_line(
+    r"leave a (?:reply|replay|comment)",
+    r"(?:\d+ )?comments?",
+    r"(?:add|post) (?:a )?comment",
+    r"join the (?:conversation|discussion)",
+    r"(?:show|view|hide) comments",
+    r"cancel reply",
+    r"you must be logged in to post a comment\.?",
+)
+AUTHOR_BOX = _whole_line(r"avatar", r"about the author", r"authors?", r"profile")
+TAGS = re.compile(r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", re.I)
+# What outlets say of themselves when they ask for support. Two in a line, or one in a line
+# that is not a sentence, make it an appeal; none of them is likely in a news sentence.
+APPEAL_PHRASES = (
+    "you could close this page", "join our community", "our reporting", "our journalism",
+    "our newsroom", "our readers", "readers like you", "cup of coffee", "become a patron",
+    "patreon", "contact us", "news team", "free information", "independent journalism",
+    "become a member", "support independent", "make a donation", "donate now", "donate today",
+    "subscribe", "we are here to make sure", "ways to support",
+)  # fmt: skip
+
+APPEAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, APPEAL_PHRASES))})\b")
+BULLET = re.compile(r"^(?:[-•*–·▪►]|\d{1,2}[.)])\s+")
+SENTENCE_END = re.compile(r"[.!?…:;][\"”’')\]]*$")
+PROSE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE = re.compile(
+    rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH}),?\s+(?P<y1>\d{{4}})\b"
+    rf"|\b(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})\b"
+    r"|\b(?P<y3>\d{4})[-./](?P<m3>\d{1,2})[-./](?P<d3>\d{1,2})\b"
+    r"|\b(?P<d4>\d{1,2})[./](?P<m4>\d{1,2})[./](?P<y4>\d{4})\b",
+    re.IGNORECASE,
+)
+TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?"
+    r"|\b(?:gmt|utc|kst|eet|eest|cet|cest|et|est|edt|pst|pdt|bst)(?:\s*[+-]\s*\d{1,2})?\b"
+    r"|\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\b|\byesterday\b|\btoday\b",
+    re.IGNORECASE,
+)
+DATELINE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|first|last|modified|on|at|date|time|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)\b|[|,:/·•–—-]",
+    re.IGNORECASE,
+)
+BYLINE_START = re.compile(r"^(?:by|words by|written by|author:|authors:)\s+", re.IGNORECASE)
+CREDITS = re.compile(r"^\(?(?:reporting|writing|additional reporting) by\s+", re.IGNORECASE)
+# Words a byline's names may hold besides capitalised ones: "The Kyiv Independent news desk".
+NAME_JOINERS = {
+    "and", "&", "of", "the", "de", "van", "von", "da", "news", "desk", "staff", "in",
+    "reporter", "correspondent", "editor", "with", "le", "la", "al", "bin",
+}  # fmt: skip
+MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
 
 
-def _is_heading(line: str) -> bool:
-    """A short line without closing punctuation: a headline, a link, a promo title."""
-    return len(line.split()) <= 16 and not SENTENCE_END.search(line)
+COUNTER_ANYWHERE = re.compile(r"\b\d+ min(?:ute)?s? read\b", re.IGNORECASE)
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def _reads_as_sentence(line: str) -> bool:
+    """Prose: a line that ends as a sentence does. Headlines, labels and links do not."""
+    return bool(SENTENCE_END.search(line))
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, not a prompt or a heading: ends as one, in more than two words."""
+    return bool(PROSE_END.search(line)) and len(_words(line)) > 2
+
+
+def _looks_like_headline(line: str) -> bool:
+    return not _reads_as_sentence(line) and len(_words(line)) <= 30
+
+
+def _is_navigation(line: str) -> bool:
+    if NAVIGATION.match(line):
+        return True
+    parts = [p for p in MENU_SEPARATORS.split(line.lower()) if p]
+    words = [w for p in parts for w in p.split()]
+    if len(parts) >= 2 and parts[0] == "home" and len(words) <= 8:
+        return True  # breadcrumbs: "Home › World › Asia"
+    sections = [p for p in MENU_SEPARATORS.split(line) if p]
+    if len(sections) >= 3 and all(len(p.split()) <= 3 and p[0].isupper() for p in sections):
+        return True  # a menu: "National | Politics | Defense | North Korea"
+    return bool(words) and all(w in NAVIGATION_WORDS for w in words)
+
+
+def _is_share_prompt(line: str) -> bool:
+    if SHARE_OR_SUBSCRIBE.match(line):
+        return True
+    parts = [p for p in re.split(r"\s*[|·•,/]\s*|\s{2,}", line.lower()) if p]
+    return bool(parts) and all(p in SOCIAL_NETWORKS for p in parts)
 
 
 def _is_appeal(line: str) -> bool:
-    lowered = line.lower()
-    return sum(word in lowered for word in APPEAL_WORDS) >= 2
+    hits = len(set(APPEAL.findall(line.lower())))
+    return hits >= 2 or (hits == 1 and not _is_prose(line))
 
 
-def clean_text(raw: str, title: str = "") -> tuple[str, str]:
-    """The headline and the article's paragraphs, without navigation, counters, promos,
-    related links, author boxes, donation appeals or repeated headlines."""
-    if "\x00" in raw:
-        raise ValueError("The text contains NUL bytes: is it really a text file?")
-    lines = [line.strip() for line in raw.splitlines() if line.strip()]
-    for index, line in enumerate(lines):
-        if END_OF_ARTICLE.match(line):
-            lines = lines[:index]
-            # A link or promo title right before the end belongs to the furniture too.
-            while lines and _is_heading(lines[-1]) and lines[-1] != title:
-                lines.pop()
+def _is_photo_credit(line: str) -> bool:
+    by = PHOTO_BY.match(line)
+    return bool(PHOTO_CREDIT.search(line) or AGENCY_PHOTO.search(line) or (by and _names(by[1])))
+
+
+def _furniture(line: str) -> tuple[str, str] | None:
+    """(kind, reason) when the line is recognised as site furniture by what it says."""
+    text = normalise(line)
+    # Patterns open-ended enough to match a sentence ("More from the ministry came…") only
+    # apply to lines that are not prose.
+    prompt = not _is_prose(text)
+    # Headings and labels first: what follows them may be a promo, which the curator is told.
+    checks = [
+        (
+            "list",
+            "the heading of a list of other articles",
+            prompt and bool(LIST_HEADING.match(text)),
+        ),
+        ("section", "a section label", bool(SECTION_LABEL.match(text))),
+        ("navigation", "navigation", prompt and _is_navigation(text)),
+        ("counter", "a counter", bool(COUNTER.match(text))),
+        ("share", "a share or subscribe prompt", prompt and _is_share_prompt(text)),
+        ("advertisement", "an advertisement marker", prompt and bool(ADVERTISEMENT.match(text))),
+        ("comments", "the comments heading", bool(COMMENTS.match(text))),
+        ("author", "the author box", bool(AUTHOR_BOX.match(text))),
+        ("tags", "tags", bool(TAGS.match(text)) and len(_words(text)) <= 30),
+        (
+            "link",
+            "a link to another article",
+            prompt and bool(LINK_TO_ANOTHER_ARTICLE.match(text)) and len(_words(text)) <= 30,
+        ),
+        (
+            "photo",
+            "a photo caption or credit",
+            _is_photo_credit(text) and len(_words(text)) <= 60,
+        ),
+        ("copyright", "a copyright line", bool(COPYRIGHT.search(text)) and len(_words(text)) <= 40),
+        ("appeal", "the outlet's appeal for support", _is_appeal(text)),
+    ]
+    return next(((kind, reason) for kind, reason, found in checks if found), None)
+
+
+def _parse_date(match: re.Match) -> datetime.date | None:
+    groups = match.groupdict()
+    for n in "1234":
+        if groups[f"y{n}"]:
+            year, month, day = groups[f"y{n}"], groups[f"m{n}"], groups[f"d{n}"]
             break
-    lines = [line for line in lines if not FURNITURE.match(line)]
-    if not title and lines:
-        title = lines[0]
-    counts = Counter(lines)
-    body: list[str] = []
-    skip_blurb = False
-    for line in lines:
-        if line == title or _is_appeal(line):
-            continue
-        if counts[line] > 1 and _is_heading(line):
-            # A promo repeated in the page: its title shows twice, its blurb follows.
-            skip_blurb = True
-            continue
-        if skip_blurb:
-            skip_blurb = False
-            continue
-        body.append(line)
-    return title, "\n\n".join(body)
+    number = int(month) if month.isdigit() else MONTH_NUMBERS[month.rstrip(".").lower()[:3]]
+    try:
+        return datetime.date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+def _dateline(line: str) -> bool:
+    """A line that only dates the page: 'Published: 27 Nov. 2024, 11:07', 'Updated 2 hours ago'."""
+    text = normalise(line)
+    if len(_words(text)) > 16 or not (DATE.search(text) or TIME.search(text)):
+        return False
+    rest = DATELINE_WORDS.sub(" ", TIME.sub(" ", DATE.sub(" ", COUNTER_ANYWHERE.sub(" ", text))))
+    return not re.search(r"\w", rest)
+
+
+def _names(text: str) -> str:
+    """The names a byline gives, or '' if the words are not names."""
+    names = text.strip(" |,·•–—-;")
+    words = names.replace("&", " & ").split()
+    if not 1 <= len(words) <= 10 or _reads_as_sentence(names):
+        return ""
+    if not words[0][0].isupper():
+        return ""
+    if all(w[0].isupper() or w.lower() in NAME_JOINERS for w in words):
+        return names
+    return ""
+
+
+def _byline(line: str) -> tuple[str, str] | None:
+    """(author, date text) of a byline: 'By Jane Doe', 'By Jane Doe | Published 28 Nov 2024',
+    'Posted on 27 November 2024 by Jane Doe'."""
+    text = normalise(line)
+    dated_by = re.search(r"\s+by\s+(.+)$", text, re.IGNORECASE)
+    if dated_by and _dateline(text[: dated_by.start()]) and _names(dated_by[1]):
+        return _names(dated_by[1]), text[: dated_by.start()].strip()
+    start = BYLINE_START.match(text) or CREDITS.match(text)
+    if start is None or len(_words(text)) > 24:
+        return None
+    rest = text[start.end() :]
+    if CREDITS.match(text):
+        # Reuters' credits: "Reporting by Jane Doe; Editing by John Roe".
+        names = _names(re.split(r";|\)|\band\b", rest)[0])
+        return (names, "") if names else None
+    # The names end where the date starts, or at a separator: "Jane Doe | Published …".
+    ends = [DATE.search(rest), re.search(r"\b(?:published|updated|posted)\b|\s[|·•]\s", rest, re.I)]
+    cut = min((m.start() for m in ends if m), default=len(rest))
+    names = _names(rest[:cut])
+    if not names:
+        return None
+    return names, COUNTER_ANYWHERE.sub("", rest[cut:]).strip(" |·•")
 
 
 @dataclass
-class Mention:
+class Line:
+    """One line of the page, numbered as in the file, and what the cleaning made of it."""
+
+    number: int
+    text: str
+    # What the cleaning decided; `kept` is what stands once the curator's choices apply.
+    kept_by_cleaning: bool = True
+    kept: bool = True
+    # Removed: why. Kept: why it may not be article text after all ('' when it surely is).
+    reason: str = ""
+    role: str = "body"  # body, headline, byline, dateline or furniture
+    kind: str = ""
+
+
+@dataclass
+class Intake:
+    """A page read: its headline, byline, dateline and every line, kept or removed."""
+
+    title: str
+    author: str
+    dateline: str
+    published_on: datetime.date | None
+    lines: list[Line]
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(line.text for line in self.lines if line.kept)
+
+    @property
+    def removed(self) -> list[Line]:
+        return [line for line in self.lines if not line.kept]
+
+    @property
+    def removed_by_cleaning(self) -> list[Line]:
+        """The lines the cleaning removed, each with why: the curator may put them back."""
+        return [line for line in self.lines if not line.kept_by_cleaning]
+
+    @property
+    def doubtful(self) -> list[Line]:
+        """Lines the cleaning kept that only their place makes suspect: the curator judges."""
+        return [line for line in self.lines if line.kept_by_cleaning and line.reason]
+
+
+def _key(line: str) -> str:
+    return normalise(line).lower()
+
+
+def _remove(line: Line, role: str, reason: str, kind: str) -> None:
+    line.kept = line.kept_by_cleaning = False
+    line.role, line.reason, line.kind = role, reason, kind
+
+
+def read_page(
+    raw: str, *, title: str = "", keep: set[int] = frozenset(), drop: set[int] = frozenset()
+) -> Intake:
+    """Sort a scraped page's lines into the article and its furniture.
+
+    `title`, if given, is the headline (the lines that read it are not body); otherwise the
+    headline is a line the page repeats before the text, or its first line that is not
+    furniture and does not read as a sentence. `keep` and `drop` are line numbers whose
+    verdict the curator reversed.
+    """
+    if "\x00" in raw:
+        raise ValueError("The text contains NUL bytes: is it really a text file?")
+    lines = [
+        Line(number, text.strip())
+        for number, text in enumerate(raw.splitlines(), start=1)
+        if text.strip()
+    ]
+    author, dateline = "", ""
+    in_list = after_author_box = False
+    for line in lines:
+        furniture = _furniture(line.text)
+        byline = _byline(line.text)
+        if byline:
+            _remove(line, "byline", "the byline: the author's name", "byline")
+            author = author or byline[0]
+            dateline = dateline or byline[1]
+        elif _dateline(line.text):
+            _remove(line, "dateline", "the dateline: the date evidence", "dateline")
+            dateline = dateline or normalise(line.text)
+        elif furniture:
+            _remove(line, "furniture", furniture[1], furniture[0])
+            in_list = in_list or furniture[0] == "list"
+            after_author_box = furniture[0] == "author"
+            continue
+        elif after_author_box and _names(line.text) and len(_words(line.text)) <= 6:
+            _remove(line, "byline", "the author box's name", "byline")
+            author = author or normalise(line.text)
+        elif in_list and (
+            BULLET.match(line.text) or line.text.isdigit() or _looks_like_headline(line.text)
+        ):
+            _remove(line, "furniture", "an item of a list of other articles", "list item")
+            continue
+        in_list = after_author_box = False
+
+    headline_key = _headline_key(lines, title) if lines else ""
+    candidates = [line for line in lines if line.kept]
+    counts = Counter(_key(line.text) for line in candidates)
+    seen: set[str] = set()
+    for line in candidates:
+        key = _key(line.text)
+        if key == headline_key:
+            _remove(line, "headline", "the headline", "headline")
+        elif counts[key] > 1 and _looks_like_headline(line.text):
+            _remove(line, "furniture", "shown twice: the title of a promo", "promo title")
+        elif key in seen:
+            _remove(line, "furniture", "a repeat of a line above", "repeat")
+        seen.add(key)
+    headline = next((line.text for line in lines if line.role == "headline"), "")
+
+    _mark_doubtful(lines)
+    for line in lines:
+        line.kept = line.number in keep if not line.kept else line.number not in drop
+    published_on = next((d for m in DATE.finditer(dateline) if (d := _parse_date(m))), None)
+    return Intake(title or headline, author, dateline, published_on, lines)
+
+
+def _headline_key(lines: list[Line], title: str) -> str:
+    """The headline: the line reading the title given; else, among the short lines before
+    the text, one the page repeats, or one next to the byline or dateline; else the first
+    line that is not furniture, unless it reads as a sentence."""
+    candidates = [line for line in lines if line.kept]
+    if title and any(_key(line.text) == _key(title) for line in candidates):
+        return _key(title)
+    # A title the curator corrected reads no line: the headline is found as without one.
+    before_text = []
+    for line in candidates:
+        if _reads_as_sentence(line.text):
+            break
+        before_text.append(line)
+    counts = Counter(_key(line.text) for line in candidates)
+    befores, afters = [lines[0], *lines[:-1]], [*lines[1:], lines[-1]]
+    neighbours = {
+        id(line): {before.role, after.role}
+        for before, line, after in zip(befores, lines, afters, strict=True)
+    }
+    for found in (
+        next((line for line in before_text if counts[_key(line.text)] > 1), None),
+        next((line for line in before_text if {"byline", "dateline"} & neighbours[id(line)]), None),
+        candidates[0] if candidates and _looks_like_headline(candidates[0].text) else None,
+    ):
+        if found is not None:
+            return _key(found.text)
+    return ""
+
+
+# Kinds of furniture after which a line may be part of a promo or comment, not the article.
+HEADINGS = {"section", "list", "promo title", "author", "comments"}
+
+
+def _mark_doubtful(lines: list[Line]) -> None:
+    """Give a reason to kept lines that only their place makes suspect: the curator decides."""
+    below_comments = False
+    above_headline = any(line.role == "headline" for line in lines)
+    for before, line, after in zip([None, *lines[:-1]], lines, [*lines[1:], None], strict=True):
+        above_headline = above_headline and line.role != "headline"
+        if not line.kept:
+            below_comments = below_comments or line.kind == "comments"
+            continue
+        if above_headline:
+            line.reason = "above the headline: the site's name or a menu?"
+        elif below_comments:
+            line.reason = "below the comments heading: a reader's comment?"
+        elif before is not None and not before.kept and before.kind in HEADINGS:
+            line.reason = f"follows “{before.text}”: the text of a promo?"
+        elif (
+            after is not None
+            and not after.kept
+            and after.kind in HEADINGS
+            and _looks_like_headline(line.text)
+        ):
+            line.reason = f"a short line just before “{after.text}”: a link to another article?"
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+# How sources name a country's people and things; each resolves to the country's actor (an
+# actor of kind country with that ISO code).
+DEMONYMS = {
+    "UA": ("Ukrainian",), "KR": ("South Korean",), "KP": ("North Korean",),
+    "RU": ("Russian",), "US": ("American",), "CN": ("Chinese",), "JP": ("Japanese",),
+    "GB": ("British",), "FR": ("French",), "DE": ("German",), "IT": ("Italian",),
+    "PL": ("Polish",), "ES": ("Spanish",), "NL": ("Dutch",), "BE": ("Belgian",),
+    "CA": ("Canadian",), "AU": ("Australian",), "TR": ("Turkish",), "IR": ("Iranian",),
+    "IL": ("Israeli",), "IN": ("Indian",), "SA": ("Saudi", "Saudi Arabian"),
+    "BY": ("Belarusian",), "MD": ("Moldovan",), "RO": ("Romanian",), "HU": ("Hungarian",),
+    "CZ": ("Czech",), "SK": ("Slovak",), "LT": ("Lithuanian",), "LV": ("Latvian",),
+    "EE": ("Estonian",), "FI": ("Finnish",), "SE": ("Swedish",), "NO": ("Norwegian",),
+    "DK": ("Danish",), "GR": ("Greek",), "BG": ("Bulgarian",), "HR": ("Croatian",),
+    "RS": ("Serbian",), "GE": ("Georgian",), "AZ": ("Azerbaijani",), "AM": ("Armenian",),
+    "KZ": ("Kazakh",), "TW": ("Taiwanese",), "VN": ("Vietnamese",), "PH": ("Philippine",),
+    "ID": ("Indonesian",), "BR": ("Brazilian",), "MX": ("Mexican",), "EG": ("Egyptian",),
+    "PK": ("Pakistani",), "SY": ("Syrian",), "AT": ("Austrian",), "CH": ("Swiss",),
+    "PT": ("Portuguese",), "IE": ("Irish",), "NZ": ("New Zealand",), "MN": ("Mongolian",),
+}  # fmt: skip
+TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass
+class Place:
+    """Where a name occurs: its paragraph (numbered from 1) and the words around it."""
+
+    paragraph: int
+    excerpt: str
+
+
+class _Placed:
+    places: list[Place]
+
+    @property
+    def paragraphs(self) -> list[int]:
+        return sorted({place.paragraph for place in self.places})
+
+    @property
+    def where(self) -> list[Place]:
+        """The first place in each paragraph, in reading order."""
+        return list({place.paragraph: place for place in reversed(self.places)}.values())[::-1]
+
+
+@dataclass
+class Mention(_Placed):
     record: Actor | Item
     spellings: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class Candidate(_Placed):
+    """A capitalised name no actor or item has yet."""
+
+    name: str
+    places: list[Place] = field(default_factory=list)
 
 
 @dataclass
 class Mentions:
     actors: list[Mention]
     items: list[Mention]
-    candidates: list[str]
+    candidates: list[Candidate]
 
 
-def _spelled(name: str, text: str) -> bool:
-    """Whether `name` occurs as whole words, plural or adjective (Russian) included; short
-    names (US, KBS) must match their case."""
-    flags = 0 if len(name) <= 4 else re.IGNORECASE
-    return re.search(rf"(?<!\w){re.escape(name)}(?:n|e?s)?(?!\w)", text, flags) is not None
+def _token_key(token: str) -> str:
+    """A token as names are matched: lower case, straight apostrophe, no possessive."""
+    key = token.lower().replace("’", "'")
+    return key[:-2] if key.endswith("'s") else key
 
 
-def _found(records, text: str) -> list[Mention]:
-    mentions = []
-    for record in records:
-        spellings = [
-            name
-            for name in [record.name, *(alias.name for alias in record.aliases.all())]
-            if _spelled(name, text)
+def _variants(key: str) -> set[str]:
+    """A last word as written, or its singular: 'shells', 'Ukrainians'."""
+    found = {key}
+    if key.endswith("es"):
+        found.add(key[:-2])
+    if key.endswith("s"):
+        found.add(key[:-1])
+    return found
+
+
+@dataclass(frozen=True)
+class _Name:
+    keys: tuple[str, ...]
+    target: tuple[str, int]  # ("actor" or "item", pk)
+    # Short names (US, KBS) only match as written, so that "us" is not the United States.
+    exact: tuple[str, ...] | None
+
+
+class NameIndex:
+    """Every name and alias of every actor and item, by first word: the text is read once."""
+
+    def __init__(self) -> None:
+        self.by_first: dict[str, list[_Name]] = defaultdict(list)
+
+    def add(self, name: str, target: tuple[str, int]) -> None:
+        tokens = TOKEN.findall(name)
+        if not tokens:
+            return
+        exact = tuple(tokens) if len(name) <= 4 else None
+        entry = _Name(tuple(_token_key(t) for t in tokens), target, exact)
+        self.by_first[entry.keys[0]].append(entry)
+
+    @classmethod
+    def load(cls) -> "NameIndex":
+        """The index of the database's actors and items: four queries, whatever their number."""
+        index = cls()
+        countries = {}
+        for pk, name, kind, country in Actor.objects.values_list("pk", "name", "kind", "country"):
+            index.add(name, ("actor", pk))
+            if kind == Actor.Kind.COUNTRY and country:
+                countries.setdefault(country, pk)
+        for actor_id, name in ActorAlias.objects.values_list("actor_id", "name"):
+            index.add(name, ("actor", actor_id))
+        for code, demonyms in DEMONYMS.items():
+            for demonym in demonyms if code in countries else ():
+                index.add(demonym, ("actor", countries[code]))
+        for pk, name in Item.objects.values_list("pk", "name"):
+            index.add(name, ("item", pk))
+        for item_id, name in ItemAlias.objects.values_list("item_id", "name"):
+            index.add(name, ("item", item_id))
+        for entries in index.by_first.values():
+            entries.sort(key=lambda entry: -len(entry.keys))
+        return index
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[str, int]]]:
+        """(start, end, target) of every name in `text`, longest first at each word, in one
+        pass; a name never spans a line break."""
+        tokens = list(TOKEN.finditer(text))
+        keys = [_token_key(t.group()) for t in tokens]
+        # Whether a line break stands between a token and the one before it.
+        breaks = [
+            i > 0 and "\n" in text[tokens[i - 1].end() : t.start()] for i, t in enumerate(tokens)
         ]
-        if spellings:
-            mentions.append(Mention(record, spellings))
-    return mentions
+        found = []
+        i = 0
+        while i < len(tokens):
+            match = self._match_at(tokens, keys, breaks, i)
+            if match is None:
+                i += 1
+                continue
+            length, target = match
+            found.append((tokens[i].start(), tokens[i + length - 1].end(), target))
+            i += length
+        return found
+
+    def _match_at(self, tokens, keys, breaks, i) -> tuple[int, tuple[str, int]] | None:
+        for first in sorted(_variants(keys[i]), key=len, reverse=True):
+            for entry in self.by_first.get(first, ()):
+                n = len(entry.keys)
+                if (n > 1 and first != keys[i]) or i + n > len(tokens):
+                    continue
+                if any(breaks[i + j] for j in range(1, n)):
+                    continue
+                if keys[i : i + n - 1] != list(entry.keys[:-1]):
+                    continue
+                if entry.keys[-1] not in _variants(keys[i + n - 1]):
+                    continue
+                if entry.exact and tuple(t.group() for t in tokens[i : i + n]) != entry.exact:
+                    continue
+                return n, entry.target
+        return None
 
 
 # Capitalised words that start sentences or name months, not people or organisations.
@@ -110,24 +691,81 @@ NOT_NAMES = {
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday", "Additionally", "Regarding", "When", "Given", "Describing",
 }  # fmt: skip
+JOINING_WORDS = {"of", "for", "the", "and", "de"}
 CAPITALISED_RUN = re.compile(
-    r"\b[A-Z][\w’'-]+(?:\s+(?:of|for|the|and|de)\s+[A-Z][\w’'-]+|\s+[A-Z][\w’'-]+)+"
+    r"\b[A-Z][\w’'-]+(?:[ \t]+(?:of|for|the|and|de)[ \t]+[A-Z][\w’'-]+|[ \t]+[A-Z][\w’'-]+)+"
 )
 
 
-def mentions(text: str) -> Mentions:
-    """Known actors and items the text names by any spelling, and capitalised names it uses
-    that no actor or item has yet: candidates for the curator to link or add."""
-    actors = _found(Actor.objects.prefetch_related("aliases"), text)
-    items = _found(Item.objects.prefetch_related("aliases"), text)
-    known = [s for m in (*actors, *items) for s in m.spellings]
-    candidates = Counter()
-    for match in CAPITALISED_RUN.finditer(text):
-        words = match.group().split()
-        while words and words[0] in NOT_NAMES:
-            words.pop(0)
-        name = " ".join(words)
-        already_known = any(_spelled(k, name) or name.lower() in k.lower() for k in known)
-        if len(words) >= 2 and not already_known:
-            candidates[name] += 1
-    return Mentions(actors, items, [name for name, _ in candidates.most_common()])
+class _Places:
+    """Paragraph numbers and excerpts for offsets in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in PARAGRAPH_BREAK.finditer(text))]
+
+    def at(self, start: int, end: int) -> Place:
+        paragraph = bisect.bisect_right(self.starts, start)
+        before = self.text[max(self.starts[paragraph - 1], start - 40) : start]
+        after = self.text[end : end + 40].split("\n", 1)[0]
+        before = before.split("\n")[-1]
+        return Place(paragraph, f"…{before}{self.text[start:end]}{after}…")
+
+
+def mentions(text: str, index: NameIndex | None = None) -> Mentions:
+    """Known actors and items the text names by any spelling (demonyms and possessives
+    included), and capitalised names no actor or item has yet; each with where it occurs."""
+    index = index or NameIndex.load()
+    places = _Places(text)
+    found: dict[tuple[str, int], Mention] = {}
+    known_spans = []
+    for start, end, target in index.find(text):
+        known_spans.append((start, end))
+        spelling = text[start:end]
+        mention = found.setdefault(target, Mention(record=None))
+        if spelling not in mention.spellings:
+            mention.spellings.append(spelling)
+        mention.places.append(places.at(start, end))
+    records = {
+        "actor": Actor.objects.in_bulk([pk for kind, pk in found if kind == "actor"]),
+        "item": Item.objects.in_bulk([pk for kind, pk in found if kind == "item"]),
+    }
+    for (kind, pk), mention in found.items():
+        mention.record = records[kind][pk]
+    return Mentions(
+        actors=[m for (kind, _), m in found.items() if kind == "actor"],
+        items=[m for (kind, _), m in found.items() if kind == "item"],
+        candidates=_candidates(text, known_spans, places),
+    )
+
+
+def _candidates(text: str, known_spans: list[tuple[int, int]], places: _Places) -> list[Candidate]:
+    """Runs of capitalised words within a line, outside the known names, of two words or more."""
+    starts = [start for start, _ in known_spans]
+    found: dict[str, Candidate] = {}
+
+    def is_known(start: int, end: int) -> bool:
+        # Known names do not overlap: only the last one starting before `end` can cover it.
+        i = bisect.bisect_left(starts, end) - 1
+        return i >= 0 and known_spans[i][1] > start
+
+    for run in CAPITALISED_RUN.finditer(text):
+        piece: list[re.Match] = []
+        for word in [*re.finditer(r"\S+", run.group()), None]:
+            span = (run.start() + word.start(), run.start() + word.end()) if word else None
+            if word is not None and not is_known(*span):
+                piece.append(word)
+                continue
+            words = [w.group() for w in piece]
+            while words and (words[0] in NOT_NAMES or words[0] in JOINING_WORDS):
+                words.pop(0)
+                piece.pop(0)
+            while words and words[-1] in JOINING_WORDS:
+                words.pop()
+                piece.pop()
+            if len(words) >= 2:
+                name = re.sub(r"['’]s$", "", " ".join(words))
+                start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
+                found.setdefault(name, Candidate(name)).places.append(places.at(start, end))
+            piece = []
+    return sorted(found.values(), key=lambda c: -len(c.places))
