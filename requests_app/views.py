@@ -30,6 +30,7 @@ from .models import (
     Event,
     Item,
     PolicyStance,
+    Qualifier,
     Role,
     SourceArticle,
 )
@@ -163,7 +164,12 @@ def aid_totals(filterset, page) -> dict:
         filterset.qs.exclude(amount=None)
         .order_by("donor__name", "status", "currency")
         .values("donor__name", "status", "currency")
-        .annotate(total=Sum("amount"), count=Count("pk"))
+        .annotate(
+            total=Sum("amount"),
+            count=Count("pk"),
+            # "More than $230 million" and "about 377 million" make a total a bound, not a sum.
+            qualified=Count("pk", filter=~Q(amount_qualifier=Qualifier.EXACT)),
+        )
     )
     return {"totals": totals}
 

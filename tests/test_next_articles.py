@@ -408,3 +408,27 @@ def test_changed_since_and_deletions_know_actions_and_roles(api, add_facts):
     services.record_delete(record=Role.objects.get())
     gone = api.get(reverse("api:deletion-list"), {"type": "role"}).json()
     assert gone["count"] == 1
+
+
+def test_list_and_detail_agree_on_disputed_under_as_of(client, aid_request, make_article):
+    later = make_article(
+        "denial",
+        body="The minister said no such request was made.",
+        published_on=datetime.date(2024, 12, 5),
+    )
+    services.record_save(
+        record=Citation(
+            source=later,
+            quote="no such request was made",
+            request=aid_request,
+            relation=Citation.Relation.DISPUTES,
+        )
+    )
+
+    def shown(day: str) -> tuple[bool, bool]:
+        rows = client.get(reverse("tracker:request-list"), {"as_of": day}).context["page"]
+        page = client.get(aid_request.get_absolute_url(), {"as_of": day})
+        return rows.object_list[0].contested, page.context["aid_request"].is_disputed
+
+    assert shown("2024-12-01") == (False, False)
+    assert shown("2024-12-06") == (True, True)
