@@ -128,3 +128,58 @@ def test_moving_an_answer_to_another_request_re_derives_both_statuses(
     assert (aid_request.status, other.status) == ("pending", "declined")
     assert AidResponse.objects.get().request == other
     assert AidRequest.objects.get(pk=other.pk).latest_response == answer
+
+
+def test_a_stale_copy_saved_after_an_answer_keeps_the_derived_status(aid_request, record_response):
+    stale = AidRequest.objects.get(pk=aid_request.pk)  # loaded before the answer
+    answer = record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+
+    stale.summary = "Ukraine asked to buy Cheongung; corrected."
+    services.record_save(record=stale)
+
+    saved = AidRequest.objects.get(pk=aid_request.pk)
+    assert (saved.status, saved.latest_response) == ("fulfilled", answer)
+    assert saved.summary.endswith("corrected.")
+
+
+def test_a_stale_api_write_keeps_the_derived_status(
+    api, curator, token_for, aid_request, record_response, monkeypatch
+):
+    from requests_app.api.views import AidRequestViewSet
+
+    # The API loaded the request, then an answer was recorded before its save.
+    stale = AidRequest.objects.get(pk=aid_request.pk)
+    monkeypatch.setattr(AidRequestViewSet, "get_object", lambda view: stale)
+    record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(curator)}")
+    url = reverse("api:request-detail", args=[aid_request.pk])
+
+    assert api.patch(url, {"summary": "Corrected."}, format="json").status_code == 200
+
+    saved = AidRequest.objects.get(pk=aid_request.pk)
+    assert (saved.status, saved.summary) == ("fulfilled", "Corrected.")
+
+
+def test_a_stale_admin_save_keeps_the_derived_status(
+    admin_client, aid_request, record_response, monkeypatch
+):
+    from requests_app.admin.records import AidRequestAdmin
+    from tests.test_curation import admin_url, form_data
+
+    url = admin_url(AidRequest, "change", aid_request.pk)
+    data = form_data(admin_client.get(url))
+    # The admin loaded the request, then an answer was recorded before its save.
+    stale = AidRequest.objects.get(pk=aid_request.pk)
+    monkeypatch.setattr(AidRequestAdmin, "get_object", lambda *args, **kwargs: stale)
+    answer = record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+    data["responses-TOTAL_FORMS"] = data["responses-INITIAL_FORMS"] = "0"
+
+    response = admin_client.post(url, {**data, "summary": "Corrected in the admin."})
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    saved = AidRequest.objects.get(pk=aid_request.pk)
+    assert (saved.status, saved.latest_response, saved.summary) == (
+        "fulfilled",
+        answer,
+        "Corrected in the admin.",
+    )

@@ -48,6 +48,7 @@ def unique_slug(record) -> str:
 def _store(record, expected_version: int | None) -> None:
     """Validate and save one record, counting its version; a stale edit is refused."""
     record.full_clean(exclude=["slug"] if not getattr(record, "slug", True) else None)
+    current = None
     if record.pk is not None:
         current = (
             type(record).objects.select_for_update().filter(pk=record.pk).values("version").first()
@@ -58,8 +59,22 @@ def _store(record, expected_version: int | None) -> None:
             record.version = current["version"] + 1
     if hasattr(record, "slug") and not record.slug:
         _save_with_new_slug(record)
-    else:
+    elif current is None:
         record.save()
+    else:
+        # Only what curators write: derived columns (a request's status and latest answer)
+        # belong to the function that derives them, and a record loaded before they changed
+        # must not put their old values back.
+        record.save(update_fields=[*curated_fields(record), "version", "updated_at"])
+
+
+def curated_fields(record) -> list[str]:
+    """The columns a curator writes: the editable ones (derived ones are not editable)."""
+    return [
+        field.name
+        for field in record._meta.concrete_fields
+        if field.editable and not field.primary_key
+    ]
 
 
 def _save_with_new_slug(record) -> None:
