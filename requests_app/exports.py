@@ -34,6 +34,19 @@ HEADER = [
 ]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """The cell, with text that a spreadsheet would run as a formula prefixed with a quote.
+
+    Only text: a negative number is a number, not a formula."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 class _Echo:
     """A file-like object whose write returns the line, so rows stream as they are written."""
 
@@ -74,7 +87,7 @@ def streamed_csv(header: list[str], rows, filename: str) -> StreamingHttpRespons
     def lines():
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

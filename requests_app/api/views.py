@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import filters, services
-from ..exports import requests_csv
+from ..exports import requests_csv, spreadsheet_safe
 from ..linked_data import request_claims
 from ..models import (
     Action,
@@ -67,7 +67,7 @@ class CSVRenderer(renderers.BaseRenderer):
         writer.writerow(["field", "message"])
         for field, messages in (data or {}).items():
             for message in messages if isinstance(messages, list) else [messages]:
-                writer.writerow([field, message])
+                writer.writerow([spreadsheet_safe(field), spreadsheet_safe(str(message))])
         return out.getvalue()
 
 
