@@ -537,6 +537,7 @@ DEMONYMS = {
     "PT": ("Portuguese",), "IE": ("Irish",), "NZ": ("New Zealand",), "MN": ("Mongolian",),
 }  # fmt: skip
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
+POSSESSIVE = re.compile(r"['’]s$")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -721,7 +722,7 @@ def mentions(text: str, index: NameIndex | None = None) -> Mentions:
     known_spans = []
     for start, end, target in index.find(text):
         known_spans.append((start, end))
-        spelling = text[start:end]
+        spelling = POSSESSIVE.sub("", text[start:end])
         mention = found.setdefault(target, Mention(record=None))
         if spelling not in mention.spellings:
             mention.spellings.append(spelling)
@@ -764,7 +765,7 @@ def _candidates(text: str, known_spans: list[tuple[int, int]], places: _Places) 
                 words.pop()
                 piece.pop()
             if len(words) >= 2:
-                name = re.sub(r"['’]s$", "", " ".join(words))
+                name = POSSESSIVE.sub("", " ".join(words))
                 start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
                 found.setdefault(name, Candidate(name)).places.append(places.at(start, end))
             piece = []
