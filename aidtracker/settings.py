@@ -115,8 +115,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# How many proxies in front of the app append to X-Forwarded-For; 0: the header is ignored.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
-AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_CLIENT_IP_CALLABLE = "aidtracker.clients.client_address"
 
 ROOT_URLCONF = "aidtracker.urls"
 
@@ -222,7 +223,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "300/minute") or None,
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute") or None,
     },
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # 0, not None: None would make DRF trust whatever X-Forwarded-For a client sends.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "requests_app.api.views.exception_handler",
 }

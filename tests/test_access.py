@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
@@ -29,6 +30,31 @@ def test_api_reads_are_throttled_per_client_cached_or_not(client, db, three_read
     assert "throttled" in refused.json()["detail"]
     other_client = client.get(url, REMOTE_ADDR="192.0.2.7")
     assert other_client.status_code == 200
+
+
+def test_a_forged_forwarded_for_does_not_change_the_throttled_client(
+    client, db, three_reads_a_minute
+):
+    url = reverse("api:request-list")
+    statuses = [
+        client.get(url, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def behind_one_proxy():
+    return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1})
+
+
+def test_behind_num_proxies_each_forwarded_client_has_its_own_limit(
+    client, db, three_reads_a_minute
+):
+    url = reverse("api:request-list")
+    with behind_one_proxy():
+        first = [client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in "1234"]
+        second = client.get(url, HTTP_X_FORWARDED_FOR="forged, 198.51.100.2")
+    assert first == [200, 200, 200, 429]
+    assert second.status_code == 200
 
 
 def test_signed_in_clients_have_their_own_limit(api, curator, token_for, three_reads_a_minute):
@@ -63,6 +89,29 @@ def test_repeated_failed_logins_lock_the_account_out_from_that_address(client, a
         url, {"username": "admin", "password": "password"}, REMOTE_ADDR="192.0.2.7"
     )
     assert elsewhere.status_code == 302  # the right password, from another address
+
+
+def test_the_login_lockout_uses_the_same_client_address_as_the_api(client, admin_user):
+    url = reverse("admin:login")
+    wrong = {"username": "admin", "password": "wrong"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, wrong, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    forged = client.post(
+        url, {"username": "admin", "password": "password"}, HTTP_X_FORWARDED_FOR="198.51.100.99"
+    )
+    assert forged.status_code == 429  # the header is ignored: one address, locked out
+
+    with behind_one_proxy():
+        proxied = {"REMOTE_ADDR": "10.0.0.1"}
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(url, wrong, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxied)
+        other = client.post(
+            url,
+            {"username": "admin", "password": "password"},
+            HTTP_X_FORWARDED_FOR="198.51.100.2",
+            **proxied,
+        )
+    assert other.status_code == 302  # another client behind the same proxy is not locked out
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
