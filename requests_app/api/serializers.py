@@ -62,10 +62,19 @@ class CuratedSerializer(serializers.ModelSerializer):
         if "slug" in fields:
             # Made from the name when left out, as in the admin.
             fields["slug"].required = False
+        # Every record: the version it was read at, sent back on a change (or as If-Match).
+        fields["version"] = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="Goes up by one at every save. On a change, send the version you read: "
+            "if someone saved the record since, the change is refused with 412.",
+        )
         return fields
 
     @transaction.atomic
     def create(self, validated_data):
+        validated_data.pop("version", None)
+        validated_data.pop("if_match", None)
         citations = [Citation(**c) for c in validated_data.pop("citations", [])]
         related = self._pop_many_to_many(validated_data)
         return self.save_record(
@@ -74,14 +83,29 @@ class CuratedSerializer(serializers.ModelSerializer):
 
     @transaction.atomic
     def update(self, instance, validated_data):
+        # The version in the body and the one in If-Match (the view's), when given.
+        expected = {validated_data.pop("version", None), validated_data.pop("if_match", None)}
+        expected.discard(None)
+        if len(expected) > 1:
+            raise services.StaleEdit(instance)  # they cannot both be the current one
         validated_data.pop("citations", None)
         related = self._pop_many_to_many(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return self.save_record(record=instance, related=related, citations=[])
+        return self.save_record(
+            record=instance,
+            related=related,
+            citations=[],
+            expected_version=expected.pop() if expected else None,
+        )
 
-    def save_record(self, *, record, related: dict, citations: list):
-        return services.record_save(record=record, related=related, citations=citations)
+    def save_record(self, *, record, related: dict, citations: list, expected_version=None):
+        return services.record_save(
+            record=record,
+            related=related,
+            citations=citations,
+            expected_version=expected_version,
+        )
 
     def _pop_many_to_many(self, validated_data) -> dict:
         names = [f.name for f in self.Meta.model._meta.many_to_many]
@@ -414,9 +438,12 @@ class AidResponseSerializer(FactSerializer):
         help_text="Other reports of the same answer that disagree with it (ids).",
     )
 
-    def save_record(self, *, record, related: dict, citations: list):
+    def save_record(self, *, record, related: dict, citations: list, expected_version=None):
         return services.response_save(
-            response=record, conflicts_with=related.get("conflicts_with"), citations=citations
+            response=record,
+            conflicts_with=related.get("conflicts_with"),
+            citations=citations,
+            expected_version=expected_version,
         )
 
     class Meta:

@@ -45,6 +45,8 @@ def exception_handler(error, context):
     """DRF's handler, with the services' validation errors answered 400 per field."""
     if isinstance(error, DjangoValidationError):
         error = api_error(error)
+    elif isinstance(error, services.StaleEdit):
+        error = PreconditionFailed(str(error))
     return drf_views.exception_handler(error, context)
 
 
@@ -52,6 +54,28 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "Other records depend on this one."
     default_code = "protected"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "The record changed since you read it: read it again, then make your change."
+    default_code = "stale"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_version(request) -> int | None:
+    """The version an If-Match header names; None without one (or with `*`). A tag that is
+    not one of ours matches no version: 412."""
+    tag = request.headers.get("If-Match", "").strip()
+    if tag in ("", "*"):
+        return None
+    tag = tag.removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise PreconditionFailed()
+    return int(tag)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -80,6 +104,9 @@ WRITE_ERRORS = {
     **ERRORS,
     401: OpenApiResponse(description="Not authenticated: send `Authorization: Token <key>`."),
     403: OpenApiResponse(description="Authenticated, but without the model permission."),
+    412: OpenApiResponse(
+        description="The record changed since you read it (the `version` or `If-Match` sent)."
+    ),
 }
 
 
@@ -114,6 +141,17 @@ class CuratedViewSet(viewsets.ModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save(if_match=if_match_version(self.request))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A record's ETag is its version: send it back as If-Match to change it safely.
+        data = getattr(response, "data", None)
+        version = data.get("version") if isinstance(data, dict) else None
+        if self.detail and response.status_code == 200 and isinstance(version, int):
+            response["ETag"] = etag(version)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def delete_record(self, record) -> None:
         services.record_delete(record=record)
