@@ -1,9 +1,12 @@
+import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
+
+logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "The database cannot be reached just now. Please try again in a minute."
 
@@ -14,10 +17,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return JsonResponse(
-            {"status": "unavailable", "reason": f"database unreachable: {reason}"}, status=503
-        )
+        # The error names the database's host and port: the log may say so, the public not.
+        logger.warning("Health check: the database cannot be reached: %s", error)
+        return JsonResponse({"status": "unavailable", "reason": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 
