@@ -155,6 +155,14 @@ def test_broken_json_answers_400(as_curator, seeded, unchanged, body):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ('{"a": ', "}")], ids=["list", "object"])
+def test_json_nested_ten_thousand_deep_answers_400(as_curator, seeded, unchanged, opening, closing):
+    body = opening * 10_000 + "1" + closing * 10_000
+    response = as_curator.post(reverse("api:request-list"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
 @pytest.mark.parametrize("payload", [*PAYLOADS, "Україна 대한민국 العربية 🚀", "' OR 1=1 --"])
 def test_legitimate_text_is_stored_as_given_and_shown_escaped(
     as_curator, client, admin_client, seeded, payload
