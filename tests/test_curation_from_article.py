@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -118,6 +119,25 @@ def test_the_import_takes_dates_as_every_admin_form_does(admin_client):
 
     assert "Enter a valid date." in response.content.decode()
     assert not SourceArticle.objects.exists()
+
+
+def test_a_page_without_a_dateline_asks_for_the_date_and_imports_nothing(admin_client):
+    text = "Seoul declines the sale\nThe government declined the sale on Thursday."
+
+    response = import_post(admin_client, text=text, _save="Save")
+
+    assert "The page shows no date: give the publication date." in response.content.decode()
+    assert not SourceArticle.objects.exists()
+
+
+def test_an_uploaded_page_is_previewed_and_kept_in_the_form(admin_client):
+    page = SimpleUploadedFile("page.txt", PAGE.encode(), content_type="text/plain")
+
+    response = import_post(admin_client, text="", file=page, _preview="Preview")
+
+    html = response.content.decode()
+    assert re.search(r"Subscribe to our newsletter\s*</textarea>", html)
+    assert 'value="Seoul declnes Ukrainian request"' in html
 
 
 def test_the_import_form_is_the_admins_own_with_its_widgets(admin_client):

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import services
-from ..models import Citation, DatePrecision, SourceArticle
+from ..models import Actor, Citation, DatePrecision, SourceArticle
 from ..services.articles import DuplicateArticle, Imported, article_with_url
 from ..text import intake
 from ..text.highlight import highlight
@@ -47,12 +47,13 @@ class ArticleImportForm(forms.Form):
         help_text="Found on the page at the preview; correct it if it is wrong.",
     )
     author = forms.CharField(
-        required=False, max_length=200, help_text="The byline's, if the page has one."
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="The byline's, if the page has one.",
     )
     publisher = forms.ModelChoiceField(
-        SourceArticle._meta.get_field("publisher").related_model.objects.filter(
-            kind="media_outlet"
-        ),
+        Actor.objects.filter(kind=Actor.Kind.MEDIA_OUTLET),
         required=False,
         widget=LabelledAutocompleteSelect(SourceArticle._meta.get_field("publisher"), admin.site),
         help_text="An outlet already in the database…",
@@ -313,7 +314,9 @@ class SourceArticleAdmin(CuratedAdmin):
                 except DuplicateArticle as error:
                     form.add_error("url", self.duplicate_message(error.article))
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    fields = error.error_dict if hasattr(error, "error_dict") else {None: error}
+                    for field, errors in fields.items():
+                        form.add_error(field if field in form.fields else None, errors)
                 else:
                     return self.imported(request, imported)
             page = intake.read_page(

@@ -200,7 +200,8 @@ def _words(line: str) -> list[str]:
 
 
 def _reads_as_sentence(line: str) -> bool:
-    """Prose: a line that ends as a sentence does. Headlines, labels and links do not."""
+    """Whether the line ends as a sentence or a clause does (. ! ? … : ;): headlines, labels
+    and links do not."""
     return bool(SENTENCE_END.search(line))
 
 
@@ -393,14 +394,17 @@ def _remove(line: Line, role: str, reason: str, kind: str) -> None:
 
 
 def read_page(
-    raw: str, *, title: str = "", keep: set[int] = frozenset(), drop: set[int] = frozenset()
+    raw: str,
+    *,
+    title: str = "",
+    keep: frozenset[int] = frozenset(),
+    drop: frozenset[int] = frozenset(),
 ) -> Intake:
     """Sort a scraped page's lines into the article and its furniture.
 
     `title`, if given, is the headline (the lines that read it are not body); otherwise the
-    headline is a line the page repeats before the text, or its first line that is not
-    furniture and does not read as a sentence. `keep` and `drop` are line numbers whose
-    verdict the curator reversed.
+    page's headline is found (see `_headline_key`). `keep` and `drop` are the numbers of lines
+    whose verdict the curator reversed: removed lines put back, kept lines taken out.
     """
     if "\x00" in raw:
         raise ValueError("The text contains NUL bytes: is it really a text file?")

@@ -78,6 +78,9 @@ def test_a_pasted_page_becomes_an_article_and_its_passage_a_cited_response(
     choose(page, "request", "Weapons and ammunition", "Weapons and ammunition, since the invasion")
     choose(page, "responder", "South Korea", "South Korea (Country, KR)")
     page.get_by_label("Decision").select_option(label="Alternative offered")
+    # The calendar's "Today" writes the date as every admin form reads it.
+    page.locator(".field-responded_on").get_by_role("link", name="Today").click()
+    expect(page.locator("#id_responded_on")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     page.locator("#id_responded_on").fill("2024-11-27")
     page.get_by_label("Summary").fill("Seoul keeps to humanitarian and non-lethal aid.")
     screenshot("response-from-passage")
