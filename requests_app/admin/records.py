@@ -80,6 +80,12 @@ class ActorAdmin(CuratedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
+    def get_deleted_objects(self, objs, request):
+        """Events that name an actor protect it, as the delete service does."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        events = Event.objects.filter(actors__in=objs).distinct()
+        return deleted, counts, perms_needed, [*protected, *(f"Event: {e}" for e in events)]
+
     @admin.display(description="Also written")
     def alias_list(self, actor: Actor) -> str:
         return ", ".join(alias.name for alias in actor.aliases.all())

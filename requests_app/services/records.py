@@ -4,10 +4,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import FACTS, AidRequest, AidResponse, Citation, DataVersion
+from ..models import FACTS, Actor, AidRequest, AidResponse, Citation, DataVersion
 
 
 class StaleEdit(Exception):
@@ -29,6 +30,10 @@ SHOWN_INSIDE = {
     AidResponse: [(AidRequest, "responses")],
     Citation: [(fact, "citations") for fact in FACTS],
 }
+
+# Links that are facts of their own: the actors of an event. Deleting a record drops its
+# many-to-many links silently; these are refused instead, as a PROTECT foreign key is.
+PROTECTED_LINKS = {Actor: ["events"]}
 
 # How many taken names `unique_slug` steps past when another writer takes the one it chose.
 SLUG_ATTEMPTS = 5
@@ -143,7 +148,11 @@ def record_save(
 
 @transaction.atomic
 def record_delete(*, record) -> None:
-    """Delete a record, and mark the records it was shown inside as changed."""
+    """Delete a record, and mark the records it was shown inside as changed; refused
+    (ProtectedError) while a protected link names it."""
+    for name in PROTECTED_LINKS.get(type(record), ()):
+        if linked := set(getattr(record, name).all()):
+            raise ProtectedError(f"“{record}” cannot be deleted: {name} name it.", linked)
     _containers_touch(type(record), type(record).objects.filter(pk=record.pk), timezone.now())
     record.delete()
     DataVersion.objects.bump()
