@@ -30,7 +30,14 @@ PUBLIC_PREFIXES = (
     "/conflicts/",
 )
 # Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Allow", "Content-Language")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Vary",
+    "Allow",
+    "Content-Language",
+    "ETag",
+)
 
 
 class AnonymousReadThrottle(AnonRateThrottle):
@@ -81,7 +88,12 @@ class PublicReadCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+        ):
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
             self.cache.set(key, (response.content, headers))
             response["X-Cache"] = "miss"

@@ -93,3 +93,29 @@ def test_loading_unchanged_fixtures_keeps_the_version(db):
     loaded = DataVersion.objects.current()
     call_command("load_seed", verbosity=0)
     assert DataVersion.objects.current() == loaded > 0
+
+
+def test_an_answer_larger_than_the_bound_is_not_kept(client, aid_request, settings):
+    from django.core.cache import caches
+
+    url = reverse("tracker:request-list")
+    settings.PAGE_CACHE_MAX_BYTES = len(client.get(url).content) - 1
+    caches["pages"].clear()
+
+    first, second = client.get(url), client.get(url)
+
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert second.content == first.content
+
+
+def test_the_page_cache_is_bounded_in_entries(settings):
+    assert settings.CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"] == 500
+    assert settings.PAGE_CACHE_MAX_BYTES == 256 * 1024
+
+
+def test_a_cached_api_detail_keeps_its_etag(client, aid_request):
+    url = reverse("api:request-detail", args=[aid_request.pk])
+    first, second = client.get(url), client.get(url)
+
+    assert second["X-Cache"] == "hit"
+    assert second["ETag"] == first["ETag"] == f'"{aid_request.version}"'
