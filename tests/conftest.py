@@ -61,6 +61,15 @@ def seed_data(seed_rows, django_db_blocker):
     that build their own rows with the builders below in modules without seed data.
     """
     with django_db_blocker.unblock(), transaction.atomic():
+        seed_insert(seed_rows)
+        yield
+        transaction.set_rollback(True)
+
+
+def seed_insert(seed_rows: dict) -> None:
+    """Insert the seed's rows as `load_seed` made them, in a few bulk inserts (in one
+    transaction: rows point at rows inserted later, and foreign keys are checked at commit)."""
+    with transaction.atomic():
         for model, objs in seed_rows.items():
             model._base_manager.bulk_create(objs)
         # Rows inserted with their ids leave PostgreSQL's sequences behind: move them on.
@@ -68,8 +77,6 @@ def seed_data(seed_rows, django_db_blocker):
             for sql in connection.ops.sequence_reset_sql(no_style(), list(seed_rows)):
                 cursor.execute(sql)
         DataVersion.objects.bump()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+
+from tests.conftest import seed_insert
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
@@ -39,9 +40,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's address, with the seed data loaded."""
-    call_command("load_seed", verbosity=0)
+def site(live_server, transactional_db, seed_rows):
+    """The live server's address, with the seed data (as load_seed makes it)."""
+    seed_insert(seed_rows)
     return live_server.url
 
 
