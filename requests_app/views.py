@@ -174,23 +174,9 @@ def aid_totals(filterset, page) -> dict:
     return {"totals": totals}
 
 
-def contribution_export(request: HttpRequest) -> HttpResponse:
-    filterset = ContributionFilter(request.GET, queryset=CONTRIBUTIONS)
-    if not filterset.is_valid():
-        return bad_filter(filterset)
-    return records_csv(request, filterset.qs, CONTRIBUTION_COLUMNS, "aid.csv")
-
-
 def event_list(request: HttpRequest) -> HttpResponse:
     filterset = EventFilter(request.GET, queryset=EVENTS)
     return browse(request, filterset, "requests_app/event_list.html", noun="event")
-
-
-def event_export(request: HttpRequest) -> HttpResponse:
-    filterset = EventFilter(request.GET, queryset=EVENTS)
-    if not filterset.is_valid():
-        return bad_filter(filterset)
-    return records_csv(request, filterset.qs, EVENT_COLUMNS, "events.csv")
 
 
 def action_list(request: HttpRequest) -> HttpResponse:
@@ -198,11 +184,20 @@ def action_list(request: HttpRequest) -> HttpResponse:
     return browse(request, filterset, "requests_app/action_list.html", noun="action")
 
 
-def action_export(request: HttpRequest) -> HttpResponse:
-    filterset = ActionFilter(request.GET, queryset=ACTIONS)
+# The CSV downloads of those lists: their filters, rows, columns and file name.
+EXPORTS = {
+    "aid": (ContributionFilter, CONTRIBUTIONS, CONTRIBUTION_COLUMNS, "aid.csv"),
+    "events": (EventFilter, EVENTS, EVENT_COLUMNS, "events.csv"),
+    "actions": (ActionFilter, ACTIONS, ACTION_COLUMNS, "actions.csv"),
+}
+
+
+def list_export(request: HttpRequest, kind: str) -> HttpResponse:
+    filterset_class, queryset, columns, filename = EXPORTS[kind]
+    filterset = filterset_class(request.GET, queryset=queryset)
     if not filterset.is_valid():
         return bad_filter(filterset)
-    return records_csv(request, filterset.qs, ACTION_COLUMNS, "actions.csv")
+    return records_csv(request, filterset.qs, columns, filename)
 
 
 def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
