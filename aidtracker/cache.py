@@ -1,8 +1,9 @@
 """Anonymous reads served from a cache that every write invalidates.
 
-Pages and API reads are stored under the data version (DataVersion), which every write raises
-in its own transaction: a write is visible on the next read, and each process may keep its own
-cache (no shared store is needed for correctness). Signed-in users always get fresh pages.
+Pages and API reads are stored under the data version (DataVersion), which the database raises
+in the writer's transaction on every write to a curated table (requests_app/triggers.py): a
+write by any path is visible on the next read, and each process may keep its own cache (no
+shared store is needed for correctness). Signed-in users always get fresh pages.
 """
 
 import hashlib

@@ -76,7 +76,6 @@ def seed_insert(seed_rows: dict) -> None:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(seed_rows)):
                 cursor.execute(sql)
-        DataVersion.objects.bump()
 
 
 @pytest.fixture

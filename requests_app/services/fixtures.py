@@ -9,7 +9,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from ..models import FACTS, AidRequest, DataVersion
+from ..models import FACTS, AidRequest
 from .requests import request_refresh_status
 
 
@@ -87,6 +87,4 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
         raise FixtureError(f"Facts without a citation: {'; '.join(uncited[:20])}")
     for aid_request in AidRequest.objects.all():
         request_refresh_status(aid_request=aid_request)
-    if counts["created"] or counts["updated"]:
-        DataVersion.objects.bump()
     return counts

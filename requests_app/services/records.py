@@ -8,7 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import FACTS, Actor, AidRequest, AidResponse, Citation, DataVersion
+from ..models import FACTS, Actor, AidRequest, AidResponse, Citation
 
 
 class StaleEdit(Exception):
@@ -138,7 +138,6 @@ def record_save(
     _store(record, expected_version)
     for name, values in (related or {}).items():
         getattr(record, name).set(values)
-    DataVersion.objects.bump()
     showing_touch(record)
     for citation in citations:
         setattr(citation, Citation.target_field_for(type(record)), record)
@@ -155,7 +154,6 @@ def record_delete(*, record) -> None:
             raise ProtectedError(f"“{record}” cannot be deleted: {name} name it.", linked)
     _containers_touch(type(record), type(record).objects.filter(pk=record.pk), timezone.now())
     record.delete()
-    DataVersion.objects.bump()
 
 
 @transaction.atomic
