@@ -191,7 +191,7 @@ def test_a_term_cannot_end_before_it_starts(api, as_curator, make_actor, south_k
     }
     response = as_curator.post(reverse("api:role-list"), body, format="json")
     assert response.status_code == 400
-    assert "A term cannot end before it starts." in str(response.json())
+    assert response.json() == {"ended_on": ["A term cannot end before it starts."]}
 
     body["started_on"], body["ended_on"] = "2022-05-10", "2025-04-04"
     created = as_curator.post(reverse("api:role-list"), body, format="json")

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -193,6 +194,11 @@ class Role(Disputable, SluggedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.person.get_absolute_url()}#role-{self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "A term cannot end before it starts."})
 
     @property
     def is_current(self) -> bool:
