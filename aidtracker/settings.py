@@ -148,6 +148,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Milliseconds one SQL statement may run before PostgreSQL cancels it; the request then answers
+# 503 with Retry-After instead of holding a worker. aidtracker/wsgi.py sets 5,000 for the app
+# server; commands (migrations, backups) have no limit unless their environment sets one.
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 0)
+if STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

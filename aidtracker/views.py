@@ -23,15 +23,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+TOO_LONG = (
+    "This request took too long and was stopped. Please try again in a minute, or ask for less "
+    "(fewer filters or a smaller page)."
+)
+QUERY_CANCELED = "57014"  # PostgreSQL's code for a statement cancelled by statement_timeout
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500, unless the error is that the database cannot be reached: then 503 and a message."""
+    """500, unless the database cannot be reached or a statement ran past its time limit: then
+    503, Retry-After and a message."""
     error = sys.exc_info()[1]
     if not isinstance(error, OperationalError | InterfaceError):
         return defaults.server_error(request)
+    too_long = getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED
+    message = TOO_LONG if too_long else UNAVAILABLE
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+        response = JsonResponse({"detail": message}, status=503)
     else:
-        page = render_to_string("503.html", {"message": UNAVAILABLE})
+        page = render_to_string("503.html", {"message": message})
         response = HttpResponse(page, status=503)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = "30" if too_long else "60"
     return response
