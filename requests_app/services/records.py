@@ -1,4 +1,5 @@
-"""Saving and deleting curated records: validated, versioned, counted in the data version."""
+"""Saving and deleting curated records: validated and versioned (the database itself counts
+each write in the data version: requests_app/triggers.py)."""
 
 from collections.abc import Iterable
 
