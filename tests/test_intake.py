@@ -132,6 +132,12 @@ def test_a_corrected_title_still_takes_the_headline_line_out_of_the_body():
     assert page.body == "The government declined the sale."
 
 
+def test_an_empty_page_is_read_as_nothing():
+    page = read_page(" \n\n")
+
+    assert (page.title, page.body, page.lines) == ("", "", [])
+
+
 def test_a_page_without_a_headline_keeps_its_first_paragraph():
     page = read_page("Seoul said no to the sale.\nIt gave no reason.")
 

@@ -86,6 +86,8 @@ def article_import(
     the curator put back (`keep`) or took out (`drop`) by number. Its outlet, if named by
     `new_outlet` and unknown, is created as a media outlet. The byline and the dateline,
     found on the page, are the author and the date when none is given."""
+    if not raw_text.strip():
+        raise ValidationError("The page has no text.")
     page = intake.read_page(raw_text, title=title, keep=keep, drop=drop)
     if existing := article_with_url(url):
         raise DuplicateArticle(existing)

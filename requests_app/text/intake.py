@@ -499,7 +499,8 @@ def _mark_doubtful(lines: list[Line]) -> None:
     """Give a reason to kept lines that only their place makes suspect: the curator decides."""
     below_comments = False
     above_headline = any(line.role == "headline" for line in lines)
-    for before, line, after in zip([None, *lines[:-1]], lines, [*lines[1:], None], strict=True):
+    befores, afters = [None, *lines][: len(lines)], [*lines[1:], None][: len(lines)]
+    for before, line, after in zip(befores, lines, afters, strict=True):
         above_headline = above_headline and line.role != "headline"
         if not line.kept:
             below_comments = below_comments or line.kind == "comments"
