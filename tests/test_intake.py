@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from requests_app.models import Actor, Citation, SourceArticle
-from requests_app.text.intake import mentions, read_page
+from requests_app.text.intake import read_page
+from requests_app.text.names import mentions
 
 # The five source pages as they were scraped, copied from the project's brief so that the
 # tests run wherever the repository is cloned.

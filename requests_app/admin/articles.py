@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from .. import services
 from ..models import Actor, Citation, DatePrecision, SourceArticle
 from ..services.articles import DuplicateArticle, Imported, article_with_url
-from ..text import intake
+from ..text import intake, names
 from ..text.highlight import highlight
 from ..text.quotes import divergence, find_quote, quote_in_text
 from .curation import DATE_FORMAT, CuratedAdmin, LabelledAutocompleteSelect
@@ -189,7 +189,7 @@ class SourceArticleAdmin(CuratedAdmin):
 
     @admin.display(description="Who and what it mentions")
     def mentions(self, article: SourceArticle) -> str:
-        found = intake.mentions(article.body)
+        found = names.mentions(article.body)
         return render_to_string(
             "admin/requests_app/sourcearticle/_mentions.html", {"found": found, "anchors": True}
         )
@@ -327,7 +327,7 @@ class SourceArticleAdmin(CuratedAdmin):
                 form.is_valid()
                 if existing := article_with_url(data["url"]):
                     form.add_error("url", self.duplicate_message(existing))
-            preview = {"page": page, "rows": body_rows(page), "found": intake.mentions(page.body)}
+            preview = {"page": page, "rows": body_rows(page), "found": names.mentions(page.body)}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

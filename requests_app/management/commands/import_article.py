@@ -9,7 +9,7 @@ from requests_app import services
 from requests_app.models import Actor, SourceArticle
 from requests_app.models.dates import parse_partial_date
 from requests_app.services.articles import DuplicateArticle, actors_named, article_with_url
-from requests_app.text import intake
+from requests_app.text import intake, names
 
 
 def line_numbers(text: str) -> frozenset[int]:
@@ -134,7 +134,7 @@ class Command(BaseCommand):
             for line in page.doubtful:
                 mark = "taken out" if not line.kept else line.reason
                 write(f"{line.number:>4}  [{mark}] {textwrap.shorten(line.text, 80)}")
-        found = intake.mentions(page.body)
+        found = names.mentions(page.body)
         self.report("Known actors mentioned", found.actors)
         self.report("Known items mentioned", found.items)
         write("\nNames that are not actors or items yet:")
@@ -143,7 +143,7 @@ class Command(BaseCommand):
         if not found.candidates:
             write("  (none)")
 
-    def report(self, heading: str, mentions: list[intake.Mention]) -> None:
+    def report(self, heading: str, mentions: list[names.Mention]) -> None:
         self.stdout.write(f"\n{heading}:")
         for mention in mentions:
             self.stdout.write(
