@@ -183,3 +183,13 @@ def test_a_stale_admin_save_keeps_the_derived_status(
         answer,
         "Corrected in the admin.",
     )
+
+
+def test_a_slug_made_from_a_long_name_ends_at_a_word(db):
+    name = " ".join(["Ministry of Foreign Affairs"] * 6)
+    full = "-".join(["ministry-of-foreign-affairs"] * 6)
+
+    actor = services.record_save(record=Actor(name=name, kind=Actor.Kind.GOVERNMENT_BODY))
+
+    assert len(actor.slug) <= 100
+    assert full.startswith(actor.slug + "-")

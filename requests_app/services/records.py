@@ -36,13 +36,19 @@ SHOWN_INSIDE = {
 # many-to-many links silently; these are refused instead, as a PROTECT foreign key is.
 PROTECTED_LINKS = {Actor: ["events"]}
 
+# Room left in a slug field (120) for a "-2" when the name is taken.
+SLUG_LENGTH = 100
 # How many taken names `unique_slug` steps past when another writer takes the one it chose.
 SLUG_ATTEMPTS = 5
 
 
 def unique_slug(record) -> str:
     """A slug made from the record's name that no other record of its kind has."""
-    base = slugify(str(record))[:100].strip("-") or record._meta.model_name
+    base = slugify(str(record))
+    if len(base) > SLUG_LENGTH:
+        # Cut at a word's end, not in the middle of one.
+        base = base[: SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    base = base.strip("-") or record._meta.model_name
     taken = set(type(record).objects.filter(slug__startswith=base).values_list("slug", flat=True))
     return next(
         candidate
