@@ -101,6 +101,8 @@ def build_timeline(request_list_url: str) -> dict | None:
         AidResponse.Decision: _month_reported(AidResponse.objects, "responded_on"),
         PolicyStance.Position: _month_reported(PolicyStance.objects, "in_force_from"),
     }
+    # A lane with nothing in it (no action reported yet) is left out.
+    lanes_data = [lane for lane in lanes_data if lane[1]]
     months = sorted({month for _, counts, _ in lanes_data for month in counts})
     if not months:
         return None
