@@ -37,7 +37,7 @@ admin: $(VENV)/.app-installed
 ## PYTEST_ARGS="-m 'not slow'" leaves out the browser, fuzzing and real-server tests.
 test: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 ## lint: what CI checks besides the tests
 lint: $(VENV)/.dev-installed
