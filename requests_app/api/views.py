@@ -37,7 +37,7 @@ from ..models import (
     SourceArticle,
 )
 from ..past import restate
-from . import serializers
+from . import facts, serializers
 from .fields import api_error
 
 
@@ -192,36 +192,36 @@ class SourceArticleViewSet(CuratedViewSet):
     filterset_class = filters.SourceArticleFilter
 
 
-@curated_schema("policy stances", serializers.StanceSerializer)
+@curated_schema("policy stances", facts.StanceSerializer)
 class StanceViewSet(CuratedViewSet):
     queryset = PolicyStance.objects.select_related(
         "holder", "supersedes", "trigger"
     ).with_citations()
-    serializer_class = serializers.StanceSerializer
+    serializer_class = facts.StanceSerializer
     filterset_class = filters.PolicyStanceFilter
     lookup_field = "slug"
 
 
-@curated_schema("events", serializers.EventSerializer)
+@curated_schema("events", facts.EventSerializer)
 class EventViewSet(CuratedViewSet):
     queryset = Event.objects.prefetch_related("actors").with_citations()
-    serializer_class = serializers.EventSerializer
+    serializer_class = facts.EventSerializer
     filterset_class = filters.EventFilter
     lookup_field = "slug"
 
 
-@curated_schema("roles", serializers.RoleSerializer)
+@curated_schema("roles", facts.RoleSerializer)
 class RoleViewSet(CuratedViewSet):
     queryset = Role.objects.select_related("person", "organisation").with_citations()
-    serializer_class = serializers.RoleSerializer
+    serializer_class = facts.RoleSerializer
     filterset_class = filters.RoleFilter
     lookup_field = "slug"
 
 
-@curated_schema("actions", serializers.ActionSerializer)
+@curated_schema("actions", facts.ActionSerializer)
 class ActionViewSet(CuratedViewSet):
     queryset = Action.objects.select_related("actor", "counterpart", "request").with_citations()
-    serializer_class = serializers.ActionSerializer
+    serializer_class = facts.ActionSerializer
     filterset_class = filters.ActionFilter
     lookup_field = "slug"
 
@@ -281,22 +281,22 @@ REQUEST_EXAMPLE = OpenApiExample(
 
 @curated_schema(
     "aid requests",
-    serializers.AidRequestSerializer,
+    facts.AidRequestSerializer,
     list=extend_schema(
         summary="List aid requests",
         description="Filter with the same parameters as the /requests/ page; add `format=csv` "
         "for every matching request as CSV (not paginated).",
-        responses={200: serializers.AidRequestSerializer, **ERRORS},
+        responses={200: facts.AidRequestSerializer, **ERRORS},
         examples=[REQUEST_EXAMPLE],
     ),
     retrieve=extend_schema(
         summary="One of the aid requests",
         parameters=[AS_OF],
-        responses={200: serializers.AidRequestSerializer, **ERRORS},
+        responses={200: facts.AidRequestSerializer, **ERRORS},
     ),
 )
 class AidRequestViewSet(CuratedViewSet):
-    serializer_class = serializers.AidRequestSerializer
+    serializer_class = facts.AidRequestSerializer
     filterset_class = filters.AidRequestFilter
 
     @cached_property
@@ -378,12 +378,12 @@ RESPONSE_EXAMPLE = OpenApiExample(
 
 @curated_schema(
     "responses",
-    serializers.AidResponseSerializer,
+    facts.AidResponseSerializer,
     create=extend_schema(
         summary="Record a response",
         description="Records an answer to a request, with its first citations, and re-derives "
         "the request's status in the same transaction.",
-        responses={201: serializers.AidResponseSerializer, **WRITE_ERRORS},
+        responses={201: facts.AidResponseSerializer, **WRITE_ERRORS},
         examples=[RESPONSE_EXAMPLE],
     ),
 )
@@ -393,19 +393,19 @@ class AidResponseViewSet(CuratedViewSet):
         .prefetch_related("conflicts_with")
         .with_citations()
     )
-    serializer_class = serializers.AidResponseSerializer
+    serializer_class = facts.AidResponseSerializer
     filterset_class = filters.AidResponseFilter
 
     def delete_record(self, record) -> None:
         services.response_delete(response=record)
 
 
-@curated_schema("contributions", serializers.ContributionSerializer)
+@curated_schema("contributions", facts.ContributionSerializer)
 class ContributionViewSet(CuratedViewSet):
     queryset = Contribution.objects.select_related(
         "donor", "recipient", "intermediary", "item", "request"
     ).with_citations()
-    serializer_class = serializers.ContributionSerializer
+    serializer_class = facts.ContributionSerializer
     filterset_class = filters.ContributionFilter
     lookup_field = "slug"
 
