@@ -25,7 +25,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 
-from .models import CURATED, Citation, DataVersion
+from .models import CURATED, Citation
 
 FORMAT = "aidtracker-backup"
 # 1: records only (before headers and checksums); 2: a header, the records, a trailer.
@@ -244,7 +244,6 @@ def import_data(path: Path, report: Callable[[str], None], unchecked: bool = Fal
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), restored):
             cursor.execute(statement)
-    DataVersion.objects.bump()
     report(f"  {loaded:>8,} records restored")
     return loaded
 

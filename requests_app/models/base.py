@@ -120,15 +120,10 @@ class DataVersionQuerySet(models.QuerySet):
     def current(self) -> int:
         return self.filter(pk=1).values_list("number", flat=True).first() or 0
 
-    def bump(self) -> None:
-        """Count a change of the data, in the writer's transaction."""
-        if not self.filter(pk=1).update(number=models.F("number") + 1):
-            # The row is made by a migration; a database flushed since gets it back here.
-            self.update_or_create(pk=1, defaults={"number": self.current() + 1})
-
 
 class DataVersion(models.Model):
-    """One number that every write raises: pages cached under an older one are never served."""
+    """One number that every write raises (by database triggers: requests_app/triggers.py):
+    pages cached under an older one are never served."""
 
     number = models.PositiveBigIntegerField(default=0)
 
