@@ -40,6 +40,19 @@ def empty_caches():
     caches["default"].clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_database_dropped_cleanly(django_db_setup, django_db_blocker):
+    """End the sessions a finished server or thread may still hold on the test database
+    (a backend can outlive its client by a moment), so that dropping it never races them."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker) -> dict:
     """Every row the seed fixtures make, history included: loaded once per test session through
