@@ -20,7 +20,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import FACTS, Actor, Citation, SourceArticle
-from ..text.quotes import divergence, quote_in_text
 
 # One date format across the admin, the one the API, fixtures and commands use. The calendar
 # widget writes it too (static/admin/iso-dates.js).
@@ -143,11 +142,12 @@ class CitedRowForm(forms.ModelForm):
             )
         if bool(source) != bool(quote):
             raise ValidationError("A citation needs both the article and its words.")
-        if source and not quote_in_text(quote, source.body):
-            self.add_error(
-                "cite_quote",
-                f"This quote does not occur in “{source.title}”. {divergence(quote, source.body)}",
-            )
+        if source and quote:
+            # The citation's own rule (its quote occurs in its article), said on this field.
+            try:
+                Citation(source=source, quote=quote).clean()
+            except ValidationError as error:
+                self.add_error("cite_quote", error.message_dict.get("quote", error.messages))
         return cleaned
 
     def new_citations(self) -> list[Citation]:
