@@ -297,7 +297,11 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             "action",
             Action.objects.disputed().select_related("actor", "counterpart").with_citations(),
         ),
-        ("Roles", "role", Role.objects.disputed().select_related("person").with_citations()),
+        (
+            "Roles",
+            "role",
+            Role.objects.disputed().select_related("person", "organisation").with_citations(),
+        ),
     ]
     return render(request, "requests_app/conflicts.html", {"kinds": kinds})
 

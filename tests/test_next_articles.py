@@ -432,3 +432,24 @@ def test_list_and_detail_agree_on_disputed_under_as_of(client, aid_request, make
 
     assert shown("2024-12-01") == (False, False)
     assert shown("2024-12-06") == (True, True)
+
+
+def test_the_conflicts_page_runs_the_same_queries_for_few_or_many_disputed_facts(
+    queries_for, add_facts, article
+):
+    def dispute_all() -> None:
+        for fact in [*Action.objects.all(), *Role.objects.all(), *Event.objects.all()]:
+            field = Citation.target_field_for(type(fact))
+            if not Citation.objects.filter(**{field: fact}, relation="disputes").exists():
+                services.record_save(
+                    record=Citation(
+                        source=article, quote=DENIAL, relation="disputes", **{field: fact}
+                    )
+                )
+
+    add_facts(1)
+    dispute_all()
+    few = queries_for(reverse("tracker:conflicts"))
+    add_facts(5)
+    dispute_all()
+    assert queries_for(reverse("tracker:conflicts")) == few
