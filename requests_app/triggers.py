@@ -10,10 +10,12 @@ migrate, because SQLite drops a table's triggers when a migration rebuilds the t
 from django.apps import apps
 
 VERSION_TABLE = "requests_app_dataversion"
-# Makes the version's row if a flush emptied the table, then counts the write.
+# Makes the version's row if a flush emptied the table, then counts the write and its time
+# (the Last-Modified of every page).
 BUMP = (
     f"INSERT INTO {VERSION_TABLE} (id, number) VALUES (1, 0) ON CONFLICT (id) DO NOTHING; "
-    f"UPDATE {VERSION_TABLE} SET number = number + 1 WHERE id = 1;"
+    f"UPDATE {VERSION_TABLE} SET number = number + 1, changed_at = CURRENT_TIMESTAMP "
+    "WHERE id = 1;"
 )
 
 

@@ -1,5 +1,8 @@
 """Building blocks shared by the domain models: timestamps, versions, slugs as natural keys."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -49,6 +52,18 @@ class FactQuerySet(SlugQuerySet):
             Exists(disputing) | ~Q(conflict_note="") & Q(sources__gte=2)
         )
 
+    def edited_by(self, user):
+        """Facts `user` created or edited, or whose citations they wrote or changed (a second
+        reading is no edit): facts that need another second reader than them."""
+        edits = self.model.history.model.objects.filter(
+            id=OuterRef("pk"), history_user=user
+        ).exclude(history_change_reason__startswith=REVIEW_REASON)
+        relation = self.model.citations.rel
+        citation_edits = relation.related_model.history.model.objects.filter(
+            **{relation.field.name: OuterRef("pk")}, history_user=user
+        )
+        return self.filter(Exists(edits) | Exists(citation_edits))
+
     def with_citations(self, day=None):
         """Load every row's citations, with their articles, in one more query; only those
         published by `day`, if given."""
@@ -70,6 +85,81 @@ class Disputable:
         return any(citation.disputes for citation in citations) or (
             bool(self.conflict_note) and len({c.source_id for c in citations}) > 1
         )
+
+
+# The history records of a second reading start with this: they are no edit of the fact.
+REVIEW_REASON = "Second reading: "
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Awaits a second reader"
+    REVIEWED = "reviewed", "Checked by a second reader"
+    QUESTIONED = "questioned", "Questioned by a second reader"
+
+
+class Reviewable(models.Model):
+    """A fact a second curator reads against its quotes and articles: draft until then,
+    reviewed or questioned after, and draft again once anything a reader sees of it changes.
+    Only the review service (services/reviews.py) writes these fields."""
+
+    ReviewState = ReviewState
+
+    review_state = models.CharField(
+        max_length=10,
+        choices=ReviewState,
+        default=ReviewState.DRAFT,
+        editable=False,
+        db_index=True,
+        help_text="Whether a second curator has read this against its sources.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The second reader.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the second reader read it."
+    )
+    review_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="What the second reader questioned, or noted.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.review_state == ReviewState.REVIEWED
+
+
+# The fields of a fact's review: written by the review service and by fixtures only.
+REVIEW_FIELDS = ["review_state", "reviewed_by", "reviewed_at", "review_note"]
+
+
+def review_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A draft names no reader; a reading names its reader and time; a question says what."""
+    read = Q(reviewed_by__isnull=False, reviewed_at__isnull=False)
+    return [
+        models.CheckConstraint(
+            condition=Q(
+                review_state=ReviewState.DRAFT,
+                reviewed_by__isnull=True,
+                reviewed_at__isnull=True,
+                review_note="",
+            )
+            | Q(review_state=ReviewState.REVIEWED) & read
+            | Q(review_state=ReviewState.QUESTIONED) & read & ~Q(review_note=""),
+            name=f"{prefix}_review_names_its_reader",
+            violation_error_message="A reviewed or questioned fact names its second reader and "
+            "when they read it, a question says what is questioned, and a draft has none.",
+        )
+    ]
 
 
 class TimeStampedModel(models.Model):
@@ -118,7 +208,11 @@ class SluggedModel(TimeStampedModel):
 
 class DataVersionQuerySet(models.QuerySet):
     def current(self) -> int:
-        return self.filter(pk=1).values_list("number", flat=True).first() or 0
+        return self.state()[0]
+
+    def state(self) -> tuple[int, datetime.datetime | None]:
+        """The version and when it was last raised (None before the first write)."""
+        return self.filter(pk=1).values_list("number", "changed_at").first() or (0, None)
 
 
 class DataVersion(models.Model):
@@ -126,6 +220,7 @@ class DataVersion(models.Model):
     pages cached under an older one are never served."""
 
     number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, help_text="When the last write raised it.")
 
     objects = DataVersionQuerySet.as_manager()
 
