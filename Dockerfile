@@ -21,7 +21,7 @@ RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); p
 COPY . .
 RUN pip install . --no-deps --no-build-isolation && rm -rf build aidtracker.egg-info
 # Hashed, compressed static files, built into the image; the key only satisfies settings.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-this-key-signs-nothing-and-is-thrown-away python manage.py collectstatic --noinput
 
 USER aidtracker
 EXPOSE 8000

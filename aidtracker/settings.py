@@ -1,7 +1,8 @@
-"""Settings for aidtracker, read from environment variables.
+"""Settings for aidtracker, read from environment variables and a `.env` file.
 
-The defaults suit development on SQLite. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS
-and DATABASE_URL (see the README's "Configuration" section).
+Closed by default: production unless DEBUG=1 is set, and no key unless one is given. The
+development `.env` that `make run` and `make test` write sets both; production sets DEBUG,
+SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see .env.example and docs/deployment.md).
 """
 
 import datetime
@@ -11,8 +12,14 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The variables of `.env` (or of the file ENV_FILE names) that the environment does not set
+# itself. python-dotenv reads it as docker compose does, quotes and comments included: the
+# same file can serve both.
+load_dotenv(os.environ.get("ENV_FILE", BASE_DIR / ".env"), override=False)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -40,13 +47,24 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only-key"
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set. For development, `make .env` writes a .env with DEBUG=1 and a "
+        "random key; for production see .env.example."
+    )
+# Django's own deploy check (security.W009) only warns about a weak key; with DEBUG off it is
+# refused: sessions, password resets and CSRF tokens are only as safe as the key.
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: it needs at least 50 characters, at least 5 of "
+        "them different, and no 'django-insecure-' prefix. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
