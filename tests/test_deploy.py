@@ -110,6 +110,64 @@ def test_dockerfile_builds_a_slim_non_root_image_with_static_files_and_a_health_
     assert os.access(BASE / "bin" / "start-web", os.X_OK)
 
 
+def docker_context_excludes(path: str) -> bool:
+    """Whether Docker leaves `path` out of the build context, by .dockerignore's rules: the last
+    pattern that matches the path or one of its folders decides; `!` takes it back in."""
+    excluded = False
+    for line in (BASE / ".dockerignore").read_text().splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        glob = pattern.removeprefix("!").strip("/")
+        regex = re.escape(glob).replace(r"\*\*/", "(.*/)?").replace(r"\*\*", ".*")
+        regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        if any(re.fullmatch(regex, prefix) for prefix in prefixes):
+            excluded = not negated
+    return excluded
+
+
+def test_the_image_gets_the_code_it_runs():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=BASE, capture_output=True, text=True, check=True
+    ).stdout.split()
+    runs = [
+        path
+        for path in tracked
+        if path.split("/")[0] in {"aidtracker", "requests_app", "templates", "static", "fixtures"}
+    ]
+    runs += ["bin/start-web", "manage.py", "gunicorn.conf.py", "pyproject.toml", "README.md"]
+    assert len(runs) > 100
+    assert [path for path in runs if docker_context_excludes(path)] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        ".env.production",
+        "requests_app/.env.local",
+        ".venv/bin/python",
+        ".git/config",
+        "db.sqlite3",
+        "db.sqlite3-journal",
+        "backup.jsonl",
+        "backups/2026-11-30.jsonl",
+        "staticfiles/css/site.css",
+        "requests_app/__pycache__/views.cpython-311.pyc",
+        "aidtracker.egg-info/PKG-INFO",
+        "tests/test_deploy.py",
+        "bench/settings.py",
+        "docs/api.md",
+        "server.key",
+    ],
+)
+def test_secrets_local_data_and_development_files_stay_out_of_the_image(path):
+    assert docker_context_excludes(path)
+
+
 def test_deploy_checks_pass_with_the_production_environment():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
