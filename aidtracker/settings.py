@@ -7,7 +7,9 @@ SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see .env.example and docs/deployment
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -41,6 +43,16 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -102,6 +114,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "requests_app",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -318,3 +331,55 @@ LOGGING = {
     # django-axes announces itself at every start; lockouts are warnings and still show.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Alerts (the alerts app): mails to followers and webhooks, sent by a Celery worker
+# (docs/alerts.md). Links in mails and payloads start with SITE_URL.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_email = urlsplit(os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25"))
+if _email.scheme == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email.scheme in {"smtp", "smtp+tls", "smtps"}:
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[_email.scheme]
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_TIMEOUT = 30
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be console: or smtp://, smtp+tls:// or smtps://user:password@host:port."
+    )
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aidtracker <alerts@localhost>")
+
+# The worker's broker: CELERY_BROKER_URL, or database 2 of the Redis at REDIS_URL (the cache
+# keeps to its own database there). Without a worker, deliveries wait in the outbox.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or urlsplit(
+    os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
+)._replace(path="/2").geturl()
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aidtracker")
+CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged after its task ran, and given back if the worker dies running it;
+# the outbox itself also hands out again what a dead worker took (alerts/models.py, Outgoing).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds between two batches: each turns the changes recorded since the last into deliveries.
+ALERTS_BATCH_SECONDS = env_float("ALERTS_BATCH_SECONDS", 10)
+CELERY_BEAT_SCHEDULE = {
+    "alerts-batch": {"task": "alerts.tasks.batch", "schedule": ALERTS_BATCH_SECONDS}
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(Path(tempfile.gettempdir()) / "aidtracker-beat")
+)
+# A failed delivery is tried again after about this many seconds, doubling each time (at most an
+# hour), for ALERTS_RETRY_HOURS; an attempt still unfinished after ALERTS_LEASE_SECONDS (its
+# worker died) is made again.
+ALERTS_RETRY_BASE_SECONDS = env_float("ALERTS_RETRY_BASE_SECONDS", 30)
+ALERTS_RETRY_HOURS = env_float("ALERTS_RETRY_HOURS", 24)
+ALERTS_LEASE_SECONDS = env_float("ALERTS_LEASE_SECONDS", 120)
+# How many follow forms one client may send an hour.
+ALERTS_FOLLOWS_PER_HOUR = env_int("ALERTS_FOLLOWS_PER_HOUR", 10)
+# Off: webhooks may only reach public addresses, not this server's own network.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("requests_app.api.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("requests_app.urls")),
 ]
 

@@ -9,6 +9,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from alerts import events
+
 from ..models import FACTS, Actor, AidRequest, AidResponse, Citation
 
 
@@ -146,6 +148,8 @@ def record_save(
     for name, values in (related or {}).items():
         getattr(record, name).set(values)
     showing_touch(record)
+    # Followers and webhooks are told in the next batch, if this transaction commits.
+    events.record_saved(record)
     for citation in citations:
         setattr(citation, Citation.target_field_for(type(record)), record)
         record_save(record=citation)

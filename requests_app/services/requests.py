@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from alerts import events
+
 from ..models import AidRequest, AidResponse, Citation
 from .records import record_delete, record_save
 
@@ -18,6 +20,8 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
     locked.take_status_from(locked.responses.decisive().first())
     if (locked.status, locked.latest_response_id) != before:
         locked.save(update_fields=["status", "latest_response", "updated_at"])
+    if locked.status != before[0]:
+        events.status_changed(aid_request=locked, before=before[0])
     aid_request.status, aid_request.latest_response = locked.status, locked.latest_response
     aid_request.updated_at = locked.updated_at
     return aid_request
