@@ -123,14 +123,16 @@ MIDDLEWARE = [
     # lifetimes for hashed names; in development runserver serves them as they are.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
-    # Anonymous reads come from a cache that every write invalidates (aidtracker/cache.py).
-    "aidtracker.cache.PublicReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public reads answer 304 to a current copy, and anonymous ones come from a cache that every
+    # write invalidates (aidtracker/cache.py): after authentication, after every middleware
+    # that adds headers on the way out.
+    "aidtracker.cache.PublicReadCacheMiddleware",
     # Records who made each change the history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Locks out repeated failed logins (django-axes); last, as it asks.
