@@ -1,19 +1,32 @@
-"""Anonymous reads served from a cache that every write invalidates.
+"""Public reads answered from the data version: conditional GET for every reader, and a cache of
+anonymous reads that every write invalidates.
 
-Pages and API reads are stored under the data version (DataVersion), which the database raises
-in the writer's transaction on every write to a curated table (requests_app/triggers.py): a
-write by any path is visible on the next read, and each process may keep its own cache (no
-shared store is needed for correctness). Signed-in users always get fresh pages.
+The data version (DataVersion) is raised by the database in the writer's transaction on every
+write to a curated table (requests_app/triggers.py), and records when. Every public read gets an
+`ETag` made of the data version, the day (some pages say "for 16 months" or "in force now"),
+the address and who asks, and a `Last-Modified` of the last write (or the day's start); a
+repeated read that sends either back answers 304 without running the view. Anonymous answers
+are kept under the same tag, so a write by any path is visible on the next read, and a cached
+answer goes out through the same middleware as a fresh one (security headers included).
+
+Query parameters that no page or endpoint reads are dropped before the view sees them: they
+cannot make an address uncached, nor end up in the links of a cached page.
 """
 
 import hashlib
 import math
+from email.utils import format_datetime, parsedate_to_datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
+from django.utils import timezone
+from django_filters import FilterSet
 from rest_framework.throttling import AnonRateThrottle
 
+from requests_app import filters
+from requests_app.api import sync
 from requests_app.models import DataVersion
 
 PUBLIC_PREFIXES = (
@@ -30,7 +43,7 @@ PUBLIC_PREFIXES = (
     "/feed/",
     "/conflicts/",
 )
-# Headers a cached answer keeps; the rest (security, CSP) are added afresh on the way out.
+# Headers a cached answer keeps; the rest (security, CSP, length) are added on the way out.
 KEPT_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -38,64 +51,164 @@ KEPT_HEADERS = (
     "Allow",
     "Content-Language",
     "ETag",
+    "Last-Modified",
 )
+PAGING_PARAMETERS = {"page", "page_size", "cursor", "format"}
+
+
+def known_parameters() -> frozenset[str]:
+    """Every query parameter a public page or endpoint reads: the filters' and forms' own names,
+    and paging."""
+    names = set(PAGING_PARAMETERS)
+    for module in (filters, sync):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, FilterSet):
+                names.update(value.base_filters)
+            elif isinstance(value, type) and issubclass(value, Form):
+                names.update(value.base_fields)
+    return frozenset(names)
+
+
+KNOWN_PARAMETERS = known_parameters()
 
 
 class AnonymousReadThrottle(AnonRateThrottle):
     """DRF's throttle of anonymous API reads, counted in the same bucket, for a request that the
-    cache answers before authentication: it only answers requests without session or token."""
+    middleware answers before authentication: it only answers anonymous requests."""
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-def cacheable(request: HttpRequest) -> bool:
+def public_read(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and (
+        request.path == "/" or request.path.startswith(PUBLIC_PREFIXES)
+    )
+
+
+def drop_unknown_parameters(request: HttpRequest) -> None:
+    if all(name in KNOWN_PARAMETERS for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name in request.GET:
+        if name in KNOWN_PARAMETERS:
+            kept.setlist(name, request.GET.getlist(name))
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def reader(request: HttpRequest) -> str:
+    """Who asks, as far as the answer depends on it: anonymous readers share answers."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return "token " + hashlib.sha256(request.META["HTTP_AUTHORIZATION"].encode()).hexdigest()
+    if request.user.is_authenticated:
+        return f"user {request.user.pk}"
+    return ""
+
+
+def entity_tag(request: HttpRequest, version: int, today) -> str:
+    # Answers hold absolute links: the scheme and host are part of the address.
+    address = " ".join(
+        (
+            str(version),
+            today.isoformat(),
+            request.method,
+            request.build_absolute_uri(),
+            request.META.get("HTTP_ACCEPT", ""),
+            reader(request),
+        )
+    )
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def current_copy(request: HttpRequest, tag: str, last_modified) -> str | None:
+    """The tag of the reader's copy when it is current, else None. A record's API detail sends
+    `"<version>.<tag>"` (its version is what If-Match checks): the part after the dot counts."""
+    sent = request.headers.get("If-None-Match")
+    if sent is not None:
+        for value in sent.split(","):
+            value = value.strip().removeprefix("W/").strip('"')
+            if value.rpartition(".")[2] == tag:
+                return value
+        return None
+    since = request.headers.get("If-Modified-Since")
+    try:
+        current = since is not None and last_modified <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        current = False
+    return tag if current else None
+
+
+def throttled(request: HttpRequest) -> HttpResponse | None:
+    """An anonymous API read that the middleware answers skips DRF's throttle: count it here."""
+    throttle = AnonymousReadThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    return JsonResponse(
+        {"detail": f"Request was throttled. Expected available in {wait:.0f} seconds."},
+        status=429,
+        headers={"Retry-After": str(math.ceil(wait))},
+    )
+
+
+def shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """An answer with nothing of its reader's in it: no cookie, no form token, no message."""
+    messages = getattr(request, "_messages", None)
     return (
-        request.method in ("GET", "HEAD")
-        and (request.path == "/" or request.path.startswith(PUBLIC_PREFIXES))
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+        not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (messages is not None and (messages.used or messages.added_new))
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
     )
 
 
 class PublicReadCacheMiddleware:
+    """After authentication (a cookie that is not a valid session reads as anonymous) and
+    before nothing that adds headers, so a hit leaves with every header a fresh answer gets."""
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
         self.cache = caches["pages"]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not cacheable(request):
+        if not public_read(request):
             return self.get_response(request)
         request.get_host()  # an unknown host is refused before anything is served
-        # Answers hold absolute links: the scheme and host are part of the address.
-        address = (
-            f"{request.method} {request.build_absolute_uri()} {request.META.get('HTTP_ACCEPT', '')}"
-        )
-        key = f"{DataVersion.objects.current()}:{hashlib.sha256(address.encode()).hexdigest()}"
-        stored = self.cache.get(key)
-        if stored is not None and request.path.startswith("/api/"):
-            # A hit skips the API view, and with it DRF's throttle: count the read here.
-            throttle = AnonymousReadThrottle()
-            if not throttle.allow_request(request, None):
-                wait = throttle.wait()
-                return JsonResponse(
-                    {"detail": f"Request was throttled. Expected available in {wait:.0f} seconds."},
-                    status=429,
-                    headers={"Retry-After": str(math.ceil(wait))},
-                )
+        drop_unknown_parameters(request)
+        version, changed_at = DataVersion.objects.state()
+        now = timezone.now()
+        start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)
+        tag = entity_tag(request, version, now.date())
+        anonymous = reader(request) == ""
+
+        stored = None
+        copy = current_copy(request, tag, last_modified)
+        if copy is not None:
+            stored = HttpResponseNotModified()
+            stored["ETag"] = f'"{copy}"'
+            stored["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+        elif anonymous:
+            hit = self.cache.get(tag)
+            if hit is not None:
+                stored = HttpResponse(hit[0], headers=hit[1])
+                stored["X-Cache"] = "hit"
         if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-            response["X-Cache"] = "hit"
-            return response
+            if anonymous and request.path.startswith("/api/"):
+                stored = throttled(request) or stored
+            return stored
+
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
-        ):
+        if response.status_code != 200:
+            return response
+        # A record's detail already carries its version, for If-Match: the tag follows it.
+        version_tag = response.get("ETag", "").strip('"')
+        response["ETag"] = f'"{version_tag}.{tag}"' if version_tag else f'"{tag}"'
+        response["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+        if anonymous and shareable(request, response):
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-            self.cache.set(key, (response.content, headers))
+            self.cache.set(tag, (response.content, headers))
             response["X-Cache"] = "miss"
         return response

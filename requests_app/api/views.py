@@ -72,7 +72,8 @@ def if_match_version(request) -> int | None:
     tag = request.headers.get("If-Match", "").strip()
     if tag in ("", "*"):
         return None
-    tag = tag.removeprefix("W/").strip('"')
+    # A detail's ETag is `"<version>.<read tag>"` (aidtracker/cache.py): the version decides.
+    tag = tag.removeprefix("W/").strip('"').partition(".")[0]
     if not tag.isdigit():
         raise PreconditionFailed()
     return int(tag)
