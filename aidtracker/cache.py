@@ -23,11 +23,12 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
 from django.utils import timezone
 from django_filters import FilterSet
-from rest_framework.throttling import AnonRateThrottle
 
 from requests_app import filters
 from requests_app.api import sync
 from requests_app.models import DataVersion
+
+from .limits import AnonymousReadThrottle
 
 PUBLIC_PREFIXES = (
     "/api/v1/",
@@ -70,14 +71,6 @@ def known_parameters() -> frozenset[str]:
 
 
 KNOWN_PARAMETERS = known_parameters()
-
-
-class AnonymousReadThrottle(AnonRateThrottle):
-    """DRF's throttle of anonymous API reads, counted in the same bucket, for a request that the
-    middleware answers before authentication: it only answers anonymous requests."""
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def public_read(request: HttpRequest) -> bool:

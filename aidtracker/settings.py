@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+import redis.backoff
+import redis.retry
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
@@ -123,6 +125,9 @@ MIDDLEWARE = [
     # lifetimes for hashed names; in development runserver serves them as they are.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
+    # Per-client limits on pages and CSV downloads (aidtracker/limits.py): before anything
+    # reads the database or the cache.
+    "aidtracker.limits.RequestLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +156,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Attempts are rows in the database, shared by every process and kept when Redis is lost; the
+# admin's Axes pages list them, and editors unlock an account by deleting its attempts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # How many proxies in front of the app append to X-Forwarded-For; 0: the header is ignored.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "aidtracker.clients.client_address"
@@ -174,37 +182,90 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "aidtracker.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
-        conn_health_checks=True,
-    )
-}
 # Milliseconds one SQL statement may run before PostgreSQL cancels it; the request then answers
 # 503 with Retry-After instead of holding a worker. aidtracker/wsgi.py sets 5,000 for the app
 # server; commands (migrations, backups) have no limit unless their environment sets one.
 STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 0)
-if STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
     )
+    if STATEMENT_TIMEOUT_MS and config["ENGINE"] == "django.db.backends.postgresql":
+        config["OPTIONS"] = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+    return config
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
+# A streaming replica of the primary for reads (aidtracker/routers.py); writes, and every read
+# inside a write's transaction, stay on the primary. docs/deployment.md says how to run it.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    # Tests read the test database through it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["aidtracker.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each process keeps its own cache of public pages: the data version in their keys, read from
-# the database, keeps every process and container correct without a shared store.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
+# The page cache ("pages") and the request counts of the limits ("default"): in Redis, shared by
+# every process and container, when REDIS_URL is set (redis://host:6379/1); else in each
+# process's memory. The data version in the pages' keys keeps either correct; Redis only makes
+# them fill once for all, and the limits count for all (aidtracker/stores.py). "local" holds a
+# process's counts while Redis cannot be reached.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def cache_settings(redis_url: str) -> dict:
+    page_seconds = env_int("PAGE_CACHE_SECONDS", 600)
+    # A count per client and window: room for every client of a busy minute, or the oldest
+    # counts would be dropped and their clients let through again.
+    local_counts = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 600),
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
-    },
-}
+        "LOCATION": "counts",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+    if not redis_url:
+        return {
+            "default": local_counts,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                "TIMEOUT": page_seconds,
+                "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
+            },
+            "local": local_counts,
+        }
+    # A Redis that does not answer at once is taken for down: no retries, short timeouts.
+    options = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+        "retry": redis.retry.Retry(redis.backoff.NoBackoff(), 0),
+    }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "counts",
+            "OPTIONS": options,
+        },
+        "pages": {
+            "BACKEND": "aidtracker.stores.PageCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "pages",
+            "TIMEOUT": page_seconds,
+            "OPTIONS": options,
+        },
+        "local": local_counts,
+    }
+
+
+CACHES = cache_settings(REDIS_URL)
 # Answers larger than this are not kept: with PAGE_CACHE_ENTRIES, it bounds the page cache
-# of each process (500 × 256 KB = 128 MB at most by default).
+# of each process (500 × 256 KB = 128 MB at most by default). Redis is bounded by its own
+# maxmemory (docker-compose.yml).
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_KB", 256) * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -266,14 +327,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.Pagination",
     # Per client: by address for anonymous readers, by account for signed-in users.
+    # Counted in the shared store (aidtracker/limits.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "aidtracker.limits.AnonymousThrottle",
+        "aidtracker.limits.AccountThrottle",
     ],
+    # Every limit's rate, the API's and (RequestLimitMiddleware) the pages' and CSV downloads'.
     # An empty value turns the limit off (a benchmark's single client).
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "300/minute") or None,
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute") or None,
+        "pages": os.environ.get("PAGE_THROTTLE", "120/minute") or None,
+        "csv": os.environ.get("CSV_THROTTLE", "10/minute") or None,
     },
     # 0, not None: None would make DRF trust whatever X-Forwarded-For a client sends.
     "NUM_PROXIES": NUM_PROXIES,

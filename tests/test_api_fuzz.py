@@ -37,7 +37,11 @@ def test_api_answers_every_generated_request_within_its_schema(
     api_schema, curator, token_for, monkeypatch
 ):
     # The fuzzer explores the API, not its throttle (tests/test_access.py tests that).
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {"anon": None, "user": None, "pages": None, "csv": None},
+    )
     headers = {"Authorization": f"Token {token_for(curator)}"}
     failures, operations = [], 0
     for result in api_schema.get_all_operations():

@@ -143,10 +143,18 @@ def test_an_empty_api_throttle_turns_the_limit_off():
     )
     result = subprocess.run(
         [sys.executable, "-c", show],
-        env={**os.environ, "API_THROTTLE_ANON": "", "API_THROTTLE_USER": "10/minute"},
+        env={
+            **os.environ,
+            "API_THROTTLE_ANON": "",
+            "API_THROTTLE_USER": "10/minute",
+            "PAGE_THROTTLE": "",
+            "CSV_THROTTLE": "2/minute",
+        },
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "{'anon': None, 'user': '10/minute'}"
+    assert result.stdout.strip() == (
+        "{'anon': None, 'user': '10/minute', 'pages': None, 'csv': '2/minute'}"
+    )
