@@ -293,10 +293,11 @@ def curator(make_user):
 
 @pytest.fixture
 def token_for(db):
-    from rest_framework.authtoken.models import Token
+    """A new API token for the user, as `manage.py api_token` makes it."""
+    from knox.models import AuthToken
 
     def token(user) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        return AuthToken.objects.create(user=user)[1]
 
     return token
 

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from requests_app.models import AidRequest, AidResponse, Citation
@@ -200,14 +199,6 @@ def test_session_writes_need_the_csrf_token(client, curator, refusal):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = api.post(url, refusal, format="json", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201, response.content
-
-
-def test_drf_create_token_issues_a_working_token(api, curator, capsys, refusal):
-    call_command("drf_create_token", "curator")
-    key = re.search(r"Generated token (\w+)", capsys.readouterr().out).group(1)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-
-    assert api.post(reverse("api:response-list"), refusal, format="json").status_code == 201
 
 
 def test_events_take_their_actors_by_slug(as_curator, ukraine, south_korea, article):

@@ -206,10 +206,14 @@ def test_a_forged_password_restores_nothing(backup):
 
 def test_a_forged_api_token_restores_nothing(backup):
     _, records, _ = lines_of(backup)
-    token = {"model": "authtoken.token", "pk": "f" * 40, "fields": {"user": 1, "created": None}}
+    token = {
+        "model": "knox.authtoken",
+        "pk": "f" * 128,
+        "fields": {"token_key": "f" * 15, "user": 1, "created": None, "expiry": None},
+    }
     forge(backup, [*records, token])
 
-    refused(backup, "holds authtoken.token records")
+    refused(backup, "holds knox.authtoken records")
 
 
 def test_restored_accounts_are_inactive_without_a_usable_password(backup):

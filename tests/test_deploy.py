@@ -181,6 +181,23 @@ def test_deploy_checks_pass_with_the_production_environment():
     assert "System check identified no issues" in result.stdout
 
 
+def test_the_app_connects_as_a_role_that_owns_its_tables_and_is_not_a_superuser(db):
+    """CI and docs/deployment.md connect as such a role: migrations, triggers included, and the
+    whole suite need no more."""
+    if connection.vendor != "postgresql":
+        pytest.skip("roles are PostgreSQL's: run the suite with DATABASE_URL=postgres://…")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (False,), "connect as a role that is not a superuser"
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE tableowner <> current_user) "
+            "FROM pg_tables WHERE schemaname = 'public'"
+        )
+        tables, owned_by_others = cursor.fetchone()
+    assert tables > 20
+    assert owned_by_others == 0
+
+
 def test_healthz_answers_503_without_the_database_address_when_it_is_down(client, monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError(
