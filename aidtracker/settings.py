@@ -112,7 +112,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "requests_app",
@@ -313,7 +313,7 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -344,6 +344,13 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "requests_app.api.views.exception_handler",
+}
+
+# API tokens (django-rest-knox): kept as SHA-512 hashes, sent as `Authorization: Token <key>`
+# as DRF's were, and valid for API_TOKEN_DAYS days (`manage.py api_token <username>`).
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": datetime.timedelta(days=env_int("API_TOKEN_DAYS", 90)),
 }
 
 SPECTACULAR_SETTINGS = {
