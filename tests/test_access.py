@@ -4,8 +4,11 @@ import re
 import subprocess
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import override_settings
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
@@ -82,6 +85,7 @@ def test_repeated_failed_logins_lock_the_account_out_from_that_address(client, a
 
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    assert "Axes › Access attempts" in locked.content.decode()  # how to get unlocked
     elsewhere = client.post(
         url, {"username": "admin", "password": "password"}, REMOTE_ADDR="192.0.2.7"
     )
@@ -109,6 +113,49 @@ def test_the_login_lockout_uses_the_same_client_address_as_the_api(client, admin
             **proxied,
         )
     assert other.status_code == 302  # another client behind the same proxy is not locked out
+
+
+def lock_out(client, username: str) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": username, "password": "wrong"})
+
+
+def staff_in(group: str) -> User:
+    call_command("setup_roles", verbosity=0)
+    user = User.objects.create_user(group, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_editors_unlock_a_locked_out_login_in_the_admin(client, admin_user):
+    lock_out(client, "admin")
+    editor = Client()
+    editor.force_login(staff_in("editor"))
+    attempt = AccessAttempt.objects.get(username="admin")
+
+    listed = editor.get(reverse("admin:axes_accessattempt_changelist"))
+    deleted = editor.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert listed.status_code == 200 and "admin" in listed.content.decode()
+    assert deleted.status_code == 302
+    login = {"username": "admin", "password": "password"}
+    assert client.post(reverse("admin:login"), login).status_code == 302
+
+
+def test_curators_cannot_unlock_logins(client, admin_user):
+    lock_out(client, "admin")
+    curator = Client()
+    curator.force_login(staff_in("curator"))
+    attempt = AccessAttempt.objects.get(username="admin")
+
+    response = curator.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
