@@ -2,6 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alerts.api import WebhookEndpointViewSet
+
 from . import sync, views
 
 app_name = "api"
@@ -19,6 +21,7 @@ router.register("actions", views.ActionViewSet, basename="action")
 router.register("roles", views.RoleViewSet, basename="role")
 router.register("citations", views.CitationViewSet, basename="citation")
 router.register("deletions", sync.DeletionViewSet, basename="deletion")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
