@@ -23,6 +23,7 @@ from .models import (
     Role,
     SourceArticle,
 )
+from .models.base import ReviewState
 from .past import requests_as_of
 
 
@@ -107,12 +108,36 @@ class SyncFilterSet(django_filters.FilterSet):
     )
 
 
+class FactFilterSet(SyncFilterSet):
+    """The base of every list of facts: whether a second curator has read them."""
+
+    reviewed = django_filters.ChoiceFilter(
+        choices=[("true", "Yes"), ("false", "No")],
+        method="filter_reviewed",
+        empty_label="Either",
+        label="Checked by a second reader",
+        help_text="true: only facts a second curator has read against their sources and "
+        "found sound; false: the others.",
+    )
+    review_state = django_filters.ChoiceFilter(
+        choices=ReviewState.choices,
+        widget=forms.HiddenInput,
+        label="Review state",
+        help_text="draft (awaits a second reader), reviewed, or questioned.",
+    )
+
+    def filter_reviewed(self, queryset, name, value):
+        if value == "true":
+            return queryset.filter(review_state=ReviewState.REVIEWED)
+        return queryset.exclude(review_state=ReviewState.REVIEWED)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class ArticleFilter(ModelChoiceFilter):
     """An article, by id: articles are too many for a menu, so the form carries it hidden."""
 
 
-class AidRequestFilter(SyncFilterSet):
+class AidRequestFilter(FactFilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -280,7 +305,7 @@ class SourceArticleFilter(SyncFilterSet):
         fields = []
 
 
-class AidResponseFilter(SyncFilterSet):
+class AidResponseFilter(FactFilterSet):
     request = IdFilter(field_name="request_id", label="Request id")
     responder = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Responder (actor slug)"
@@ -302,7 +327,7 @@ class AidResponseFilter(SyncFilterSet):
         fields = []
 
 
-class PolicyStanceFilter(SyncFilterSet):
+class PolicyStanceFilter(FactFilterSet):
     holder = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Holder (actor slug)"
     )
@@ -319,7 +344,7 @@ class PolicyStanceFilter(SyncFilterSet):
         return queryset.in_force_on(value)
 
 
-class ContributionFilter(SyncFilterSet):
+class ContributionFilter(FactFilterSet):
     donor = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Donor (actor slug)"
     )
@@ -333,7 +358,7 @@ class ContributionFilter(SyncFilterSet):
         fields = []
 
 
-class EventFilter(SyncFilterSet):
+class EventFilter(FactFilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
     actor = ModelChoiceFilter(
         field_name="actors",
@@ -347,7 +372,7 @@ class EventFilter(SyncFilterSet):
         fields = []
 
 
-class ActionFilter(SyncFilterSet):
+class ActionFilter(FactFilterSet):
     actor = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Who acted (actor slug)"
     )
@@ -361,7 +386,7 @@ class ActionFilter(SyncFilterSet):
         fields = []
 
 
-class RoleFilter(SyncFilterSet):
+class RoleFilter(FactFilterSet):
     person = ModelChoiceFilter(
         queryset=Actor.objects.all(), to_field_name="slug", label="Who (actor slug)"
     )

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -56,8 +57,9 @@ def test_database_dropped_cleanly(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker) -> dict:
     """Every row the seed fixtures make, history included: loaded once per test session through
-    `load_seed` (validation and all), kept in memory, and rolled back."""
-    models = apps.get_app_config("requests_app").get_models(include_auto_created=True)
+    `load_seed` (validation and all), kept in memory, and rolled back. The accounts come
+    first: the seed's second reader is one, and the facts point at it."""
+    models = [User, *apps.get_app_config("requests_app").get_models(include_auto_created=True)]
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_seed", verbosity=0)
         rows = {model: list(model._base_manager.order_by("pk")) for model in models}

@@ -5,16 +5,19 @@ from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .aid import AidRequest
-from .base import Disputable, FactQuerySet, SluggedModel
+from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
-class Action(Disputable, SluggedModel):
+class Action(Disputable, Reviewable, SluggedModel):
     """A directed initiative that answers no request: an offer, a delegation sent,
     intelligence shared, a sanction, a public pledge of support."""
 
     class Kind(models.TextChoices):
         OFFER = "offer", "Offer"
+        # "Ukraine and South Korea could cooperate after the war": an idea put to the other
+        # side, asking nothing of it now.
+        PROPOSAL = "proposal", "Proposal of cooperation"
         DELEGATION = "delegation", "Delegation or visit"
         INTELLIGENCE_SHARING = "intelligence_sharing", "Intelligence sharing"
         SANCTION = "sanction", "Sanction"
@@ -57,6 +60,7 @@ class Action(Disputable, SluggedModel):
     class Meta:
         ordering = ["-occurred_on", "pk"]
         constraints = [
+            *review_constraints("action"),
             precision_constraint("occurred_on", "action_occurred_on_precision"),
             models.CheckConstraint(
                 condition=~Q(actor=F("counterpart")),

@@ -6,7 +6,15 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import Disputable, FactQuerySet, SluggedModel, SlugQuerySet, TimeStampedModel
+from .base import (
+    Disputable,
+    FactQuerySet,
+    Reviewable,
+    SluggedModel,
+    SlugQuerySet,
+    TimeStampedModel,
+    review_constraints,
+)
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
@@ -108,7 +116,7 @@ class RoleQuerySet(FactQuerySet):
         )
 
 
-class Role(Disputable, SluggedModel):
+class Role(Disputable, Reviewable, SluggedModel):
     """An office a person holds, dated as far as the sources attest it, with the term's own
     start and end where a source reports them."""
 
@@ -170,6 +178,7 @@ class Role(Disputable, SluggedModel):
     class Meta:
         ordering = ["person", "held_from"]
         constraints = [
+            *review_constraints("role"),
             precision_constraint("held_from", "role_held_from_precision"),
             precision_constraint("held_until", "role_held_until_precision"),
             models.CheckConstraint(

@@ -13,7 +13,7 @@ from .amounts import (
     format_amount,
     quantity_constraints,
 )
-from .base import Disputable, FactQuerySet, SluggedModel
+from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
 from .context import PolicyStance
 from .dates import elapsed, format_partial_date, precision_constraint, precision_field
 from .items import Item
@@ -83,7 +83,7 @@ class AidRequestQuerySet(FactQuerySet):
         )
 
 
-class AidRequest(Disputable, VagueQuantity, SluggedModel):
+class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
     """One thing one government asked another for, as the sources report it."""
 
     class Status(models.TextChoices):
@@ -177,6 +177,7 @@ class AidRequest(Disputable, VagueQuantity, SluggedModel):
             models.Index("status", F("made_on").desc(), "title", name="aidrequest_status_newest"),
         ]
         constraints = [
+            *review_constraints("aidrequest"),
             *quantity_constraints("aidrequest"),
             precision_constraint("made_on", "aidrequest_made_on_precision"),
             models.CheckConstraint(
@@ -235,7 +236,7 @@ class AidResponseQuerySet(FactQuerySet):
         )
 
 
-class AidResponse(Disputable, SluggedModel):
+class AidResponse(Disputable, Reviewable, SluggedModel):
     """An answer or decision about a request, with the reason given and the stance behind it."""
 
     class Decision(models.TextChoices):
@@ -300,7 +301,10 @@ class AidResponse(Disputable, SluggedModel):
                 "request", F("responded_on").desc(), F("id").desc(), name="aidresponse_latest"
             )
         ]
-        constraints = [precision_constraint("responded_on", "aidresponse_responded_on_precision")]
+        constraints = [
+            *review_constraints("aidresponse"),
+            precision_constraint("responded_on", "aidresponse_responded_on_precision"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.request} ({self.responded_on_display})"
@@ -324,7 +328,7 @@ class AidResponse(Disputable, SluggedModel):
         return AidRequest.Status(self.decision)
 
 
-class Contribution(Disputable, VagueQuantity, SluggedModel):
+class Contribution(Disputable, Reviewable, VagueQuantity, SluggedModel):
     """Aid actually pledged or delivered, in its original currency."""
 
     class Status(models.TextChoices):
@@ -398,6 +402,7 @@ class Contribution(Disputable, VagueQuantity, SluggedModel):
     class Meta:
         ordering = ["-given_on", "pk"]
         constraints = [
+            *review_constraints("contribution"),
             *quantity_constraints("contribution"),
             precision_constraint("given_on", "contribution_given_on_precision"),
             models.CheckConstraint(
@@ -415,6 +420,16 @@ class Contribution(Disputable, VagueQuantity, SluggedModel):
                 | Q(amount__isnull=False) & ~Q(currency=""),
                 name="contribution_amount_has_currency",
                 violation_error_message="An amount needs its currency, and a currency an amount.",
+            ),
+            # "More than 300 billion won (about $230 million)" is more than $230 million too: a
+            # conversion keeps the amount's qualifier, where an exact amount's may be rounded.
+            models.CheckConstraint(
+                condition=Q(amount_qualifier=Qualifier.EXACT)
+                | Q(amount_usd__isnull=True)
+                | Q(amount_usd_qualifier=F("amount_qualifier")),
+                name="contribution_usd_qualifier_follows_amount",
+                violation_error_message="The dollar figure of a qualified amount keeps its "
+                "qualifier: 'more than' an amount is 'more than' its dollar figure.",
             ),
         ]
 

@@ -5,12 +5,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .base import Disputable, FactQuerySet, SluggedModel
+from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
 from .dates import format_partial_date, precision_constraint, precision_field
 from .items import Item
 
 
-class Event(Disputable, SluggedModel):
+class Event(Disputable, Reviewable, SluggedModel):
     """Context that moved policy or framed requests: an attack, a treaty, a deployment."""
 
     class Kind(models.TextChoices):
@@ -38,7 +38,10 @@ class Event(Disputable, SluggedModel):
 
     class Meta:
         ordering = ["occurred_on", "title"]
-        constraints = [precision_constraint("occurred_on", "event_occurred_on_precision")]
+        constraints = [
+            *review_constraints("event"),
+            precision_constraint("occurred_on", "event_occurred_on_precision"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.occurred_on_display})"
@@ -70,7 +73,7 @@ class PolicyStanceQuerySet(FactQuerySet):
         return latest
 
 
-class PolicyStance(Disputable, SluggedModel):
+class PolicyStance(Disputable, Reviewable, SluggedModel):
     """A government's dated position, e.g. South Korea's ban on arms exports to war zones."""
 
     class Position(models.TextChoices):
@@ -146,6 +149,7 @@ class PolicyStance(Disputable, SluggedModel):
         # 'Long-standing' stances (no start date) come first on every database.
         ordering = ["holder", F("in_force_from").asc(nulls_first=True), "title"]
         constraints = [
+            *review_constraints("policystance"),
             precision_constraint("in_force_from", "policystance_in_force_from_precision"),
             precision_constraint("in_force_until", "policystance_in_force_until_precision"),
             models.CheckConstraint(

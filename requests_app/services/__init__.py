@@ -5,12 +5,14 @@ from .articles import article_import
 from .fixtures import FixtureError, fixtures_load
 from .records import StaleEdit, citation_delete, record_delete, record_save
 from .requests import request_refresh_status, response_delete, response_save
+from .reviews import fact_review
 
 __all__ = [
     "FixtureError",
     "StaleEdit",
     "article_import",
     "citation_delete",
+    "fact_review",
     "fixtures_load",
     "record_delete",
     "record_save",

@@ -3,6 +3,7 @@
 from collections import Counter
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
@@ -10,6 +11,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from ..models import FACTS, AidRequest
+from ..models.base import REVIEW_FIELDS
 from .requests import request_refresh_status
 
 
@@ -25,9 +27,12 @@ def _fixture_object_save(deserialized, now, reason: str) -> str:
     """Save one deserialized object unless the database already holds the same facts."""
     obj = deserialized.object
     model = type(obj)
+    if model is User:
+        return _account_save(obj)
     existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    curated = [f for f in fields if f.editable]
+    # The fixtures carry the second reading of each fact, as the curators' content does.
+    curated = [f for f in fields if f.editable or f.name in REVIEW_FIELDS]
     if existing is None:
         obj.created_at = obj.updated_at = now
         outcome = "created"
@@ -40,7 +45,7 @@ def _fixture_object_save(deserialized, now, reason: str) -> str:
             return "unchanged"
         # Keep what the fixture does not curate: creation time and derived fields.
         for field in fields:
-            if not field.editable:
+            if field not in curated:
                 setattr(obj, field.attname, field.value_from_object(existing))
         obj.updated_at = now
         obj.version = existing.version + 1
@@ -59,6 +64,21 @@ def _fixture_object_save(deserialized, now, reason: str) -> str:
         [obj], update=outcome == "updated", default_change_reason=reason
     )
     return outcome
+
+
+def _account_save(account: User) -> str:
+    """The account a fixture names (a second reader of the seeds), made if missing: inactive,
+    without a password and without staff rights, as a restored account is. An account that
+    exists is left as it is."""
+    if account.password:
+        raise FixtureError(f"The fixture holds a password for “{account.username}”: never do.")
+    if User.objects.filter(username=account.username).exists():
+        return "unchanged"
+    account.pk = None
+    account.is_active = account.is_staff = account.is_superuser = False
+    account.set_unusable_password()
+    account.save()
+    return "created"
 
 
 @transaction.atomic

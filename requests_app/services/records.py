@@ -1,5 +1,6 @@
 """Saving and deleting curated records: validated and versioned (the database itself counts
-each write in the data version: requests_app/triggers.py)."""
+each write in the data version: requests_app/triggers.py). A change a reader would see of a
+fact, or of its citations, returns the fact to draft, to await a second reader."""
 
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 from alerts import events
 
 from ..models import FACTS, Actor, AidRequest, AidResponse, Citation
+from ..models.base import REVIEW_FIELDS, ReviewState
 
 
 class StaleEdit(Exception):
@@ -59,8 +61,9 @@ def unique_slug(record) -> str:
     )
 
 
-def _store(record, expected_version: int | None) -> None:
-    """Validate and save one record, counting its version; a stale edit is refused."""
+def _store(record, expected_version: int | None, also: Iterable[str] = ()) -> None:
+    """Validate and save one record, counting its version, with the derived fields named in
+    `also`; a stale edit is refused."""
     record.full_clean(exclude=["slug"] if not getattr(record, "slug", True) else None)
     current = None
     if record.pk is not None:
@@ -79,7 +82,7 @@ def _store(record, expected_version: int | None) -> None:
         # Only what curators write: derived columns (a request's status and latest answer)
         # belong to the function that derives them, and a record loaded before they changed
         # must not put their old values back.
-        record.save(update_fields=[*curated_fields(record), "version", "updated_at"])
+        record.save(update_fields=[*curated_fields(record), *also, "version", "updated_at"])
 
 
 def curated_fields(record) -> list[str]:
@@ -89,6 +92,68 @@ def curated_fields(record) -> list[str]:
         for field in record._meta.concrete_fields
         if field.editable and not field.primary_key
     ]
+
+
+def _saved_values(record) -> dict | None:
+    """What the database holds of the record's curated fields (and a fact's review state);
+    None for a new record."""
+    if record.pk is None:
+        return None
+    fields = [record._meta.get_field(name).attname for name in curated_fields(record)]
+    if type(record) in FACTS:
+        fields.append("review_state")
+    return type(record).objects.filter(pk=record.pk).values(*fields).first()
+
+
+def _changes_seen(record, saved: dict | None, related: dict[str, Iterable]) -> bool:
+    """Whether saving the record changes anything a reader sees of it: its curated fields or
+    its many-to-many links."""
+    if saved is None:
+        return True
+    fields = [record._meta.get_field(name).attname for name in curated_fields(record)]
+    if any(saved[field] != getattr(record, field) for field in fields):
+        return True
+    return any(
+        set(getattr(record, name).values_list("pk", flat=True))
+        != {getattr(value, "pk", value) for value in values}
+        for name, values in related.items()
+    )
+
+
+def _facts_cited(citation: Citation, saved: dict | None) -> list:
+    """The fact a citation cites, and the one it cited before this save if another."""
+    facts = []
+    for field in Citation.TARGET_FIELDS:
+        model = Citation._meta.get_field(field).related_model
+        pks = {getattr(citation, f"{field}_id"), saved and saved[f"{field}_id"]} - {None}
+        facts += [model(pk=pk) for pk in pks]
+    return facts
+
+
+def review_clear(fact) -> None:
+    """Set a fact's review back to draft, on the instance."""
+    fact.review_state, fact.review_note = ReviewState.DRAFT, ""
+    fact.reviewed_by, fact.reviewed_at = None, None
+
+
+def review_fields_save(fact, reason: str, user=None) -> None:
+    """Save a fact's review fields alone, counting a version, with `reason` in its history
+    (and `user`, where no request names one)."""
+    fact.version += 1
+    fact._change_reason = reason
+    if user is not None:
+        fact._history_user = user
+    fact.save(update_fields=[*REVIEW_FIELDS, "version", "updated_at"])
+
+
+def review_lapse(*, fact) -> None:
+    """Return a reviewed or questioned fact to draft: its citations, which its second reader
+    read, have changed."""
+    locked = type(fact).objects.select_for_update().filter(pk=fact.pk).first()
+    if locked is None or locked.review_state == ReviewState.DRAFT:
+        return
+    review_clear(locked)
+    review_fields_save(locked, "Back to draft: its citations changed")
 
 
 def _save_with_new_slug(record) -> None:
@@ -139,14 +204,26 @@ def record_save(
     Every save counts a version; given the version an editor started from, a save over a
     newer one is refused (StaleEdit). A new fact needs a citation: a quote of an article.
     """
-    citations = list(citations)
+    citations, related = list(citations), related or {}
     if type(record) in FACTS and record.pk is None and not citations:
         raise ValidationError(
             {"citations": "Cite at least one source article: a quote that reports this fact."}
         )
-    _store(record, expected_version)
-    for name, values in (related or {}).items():
+    saved = _saved_values(record)
+    changed = _changes_seen(record, saved, related)
+    # A new fact, and a read one that changes, awaits a (new) second reader; a change to a
+    # citation sends the facts it cites (before and after) back to them too.
+    lapses = type(record) in FACTS and (
+        saved is None or (changed and saved["review_state"] != ReviewState.DRAFT)
+    )
+    if lapses:
+        review_clear(record)
+    _store(record, expected_version, also=REVIEW_FIELDS if lapses else ())
+    for name, values in related.items():
         getattr(record, name).set(values)
+    if isinstance(record, Citation) and changed:
+        for fact in _facts_cited(record, saved):
+            review_lapse(fact=fact)
     showing_touch(record)
     # Followers and webhooks are told in the next batch, if this transaction commits.
     events.record_saved(record)
@@ -176,3 +253,4 @@ def citation_delete(*, citation: Citation) -> None:
             "or delete the fact."
         )
     record_delete(record=citation)
+    review_lapse(fact=citation.target)
