@@ -1,5 +1,6 @@
 # aidtracker: gunicorn serving Django, static files served by the app itself (whitenoise).
-FROM python:3.11-slim
+# Pinned by digest (docs/deployment.md says how to refresh it).
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -4,6 +4,7 @@ Django's deploy checks, and gunicorn serving the production settings on PostgreS
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -43,21 +44,24 @@ def compose_config(env: dict) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def stack() -> dict:
     """The Compose file as Compose itself resolves it, with the example's values filled in."""
-    example = {**env_example(), "SECRET_KEY": "example-key", "POSTGRES_PASSWORD": "example-pw"}
+    secrets = {"SECRET_KEY": "example-key", "POSTGRES_PASSWORD": "pg-pw", "REDIS_PASSWORD": "r-pw"}
+    example = {**env_example(), **secrets}
     result = compose_config(example)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-def test_compose_refuses_to_start_without_its_secrets():
-    result = compose_config({})
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD"])
+def test_compose_refuses_to_start_without_each_of_its_secrets(secret):
+    example = {**env_example(), "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p", "REDIS_PASSWORD": "r"}
+    result = compose_config({**example, secret: ""})  # empty here wins over a local .env
     assert result.returncode != 0
-    assert "set POSTGRES_PASSWORD in .env" in result.stderr or "set SECRET_KEY" in result.stderr
+    assert f"set {secret} in .env" in result.stderr
 
 
 def test_database_is_official_postgresql_with_a_volume_and_a_health_check(stack):
     db = stack["services"]["db"]
-    assert re.fullmatch(r"postgres:1[67](\..*)?", db["image"])
+    assert re.fullmatch(r"postgres:1[67](\.\d+)?@sha256:[0-9a-f]{64}", db["image"])
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     assert db["volumes"][0]["source"] == "pgdata"
     assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
@@ -67,16 +71,62 @@ def test_database_is_official_postgresql_with_a_volume_and_a_health_check(stack)
 def test_web_waits_for_a_healthy_database_and_runs_in_production_mode(stack):
     web = stack["services"]["web"]
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
     assert web["environment"]["DEBUG"] == "0"
     assert web["environment"]["DATABASE_URL"].startswith("postgres://aidtracker:")
-    assert web["environment"]["LOAD_SEED"] == "0"
+    assert web["environment"]["REDIS_URL"] == "redis://:r-pw@redis:6379/1"
     assert web["environment"]["ALLOWED_HOSTS"].startswith("localhost,127.0.0.1,")
 
 
-def test_ports_are_bound_to_loopback_only(stack):
-    for service in stack["services"].values():
-        for port in service.get("ports", []):
-            assert port["host_ip"] == "127.0.0.1", port
+def test_web_scales_out_and_migrations_run_once_per_release_before_it(stack):
+    web, migrate = stack["services"]["web"], stack["services"]["migrate"]
+    assert "container_name" not in web and "ports" not in web  # --scale web=3 can start 3
+    assert web["environment"]["RUN_MIGRATIONS"] == "0"
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert migrate["command"] == ["bin/release"] and migrate["restart"] == "no"
+    assert migrate["environment"]["LOAD_SEED"] == "0"
+    assert migrate["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    release = (BASE / "bin" / "release").read_text()
+    assert "manage.py migrate --noinput" in release and os.access(BASE / "bin" / "release", os.X_OK)
+    start = (BASE / "bin" / "start-web").read_text()
+    assert "manage.py" not in start  # one definition of a release: bin/release
+
+
+def test_only_the_proxy_listens_beyond_the_stack(stack):
+    published = {name: s["ports"] for name, s in stack["services"].items() if s.get("ports")}
+    assert list(published) == ["proxy"]
+    assert {port["target"] for port in published["proxy"]} == {80, 443}
+    assert stack["services"]["proxy"]["volumes"][0]["source"] == str(BASE / "Caddyfile")
+    assert stack["services"]["proxy"]["environment"]["SITE_ADDRESS"] == "aidtracker.example.org"
+
+
+def test_the_app_reads_the_client_address_and_scheme_the_proxy_sets(stack):
+    web = stack["services"]["web"]["environment"]
+    assert (web["NUM_PROXIES"], web["TRUST_X_FORWARDED_PROTO"]) == ("1", "1")
+    assert env_example()["NUM_PROXIES"] == "1"
+
+
+def test_every_image_is_pinned_by_digest(stack):
+    for name, service in stack["services"].items():
+        if "build" in service:
+            continue  # built from the Dockerfile, whose base image is pinned
+        assert re.fullmatch(r"[a-z0-9./-]+:[\w.-]+@sha256:[0-9a-f]{64}", service["image"]), name
+    assert re.search(r"^FROM python:3\.\d+-slim@sha256:[0-9a-f]{64}$", DOCKERFILE, re.M)
+
+
+def test_every_service_has_a_health_check_and_resource_limits(stack):
+    for name, service in stack["services"].items():
+        limits = service["deploy"]["resources"]["limits"]
+        assert float(limits["cpus"]) > 0 and int(limits["memory"]) > 0, name
+        check = service.get("healthcheck")
+        if name == "migrate":
+            assert check == {"disable": True}  # a one-shot job: web waits for its exit status
+        elif "build" in service:
+            assert check is None and "HEALTHCHECK" in DOCKERFILE  # the image's own
+        else:
+            assert check["test"][0] in ("CMD", "CMD-SHELL"), name
+    redis = stack["services"]["redis"]["command"]
+    assert redis[redis.index("--maxmemory-policy") + 1] == "volatile-lru"  # Celery's keys stay
 
 
 def test_no_secret_is_committed():
@@ -86,7 +136,7 @@ def test_no_secret_is_committed():
             if re.search("PASSWORD|SECRET", name):
                 assert str(value).startswith("${"), name
     example = env_example()
-    assert example["SECRET_KEY"] == "" and example["POSTGRES_PASSWORD"] == ""
+    assert example["SECRET_KEY"] == example["POSTGRES_PASSWORD"] == example["REDIS_PASSWORD"] == ""
     ignored = subprocess.run(["git", "check-ignore", ".env"], cwd=BASE, capture_output=True)
     assert ignored.returncode == 0, ".env must be ignored by git"
 
@@ -98,7 +148,6 @@ def test_env_example_lists_every_variable_the_stack_reads(stack):
 
 
 def test_dockerfile_builds_a_slim_non_root_image_with_static_files_and_a_health_check():
-    assert re.search(r"^FROM python:3\.\d+-slim$", DOCKERFILE, re.M)
     assert "RUN pip install ." in DOCKERFILE
     assert re.search(r"^RUN .*manage\.py collectstatic --noinput$", DOCKERFILE, re.M)
     user = re.search(r"^USER (\S+)$", DOCKERFILE, re.M).group(1)
@@ -166,6 +215,43 @@ def test_the_image_gets_the_code_it_runs():
 )
 def test_secrets_local_data_and_development_files_stay_out_of_the_image(path):
     assert docker_context_excludes(path)
+
+
+def caddy(command: str) -> subprocess.CompletedProcess:
+    """Debian's Caddy checks the proxy's configuration; compose's service names need no DNS."""
+    if shutil.which("caddy") is None:
+        reason = "Caddy is missing: apt-get install -y caddy"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return subprocess.run(
+        ["caddy", command, "--config", BASE / "Caddyfile", "--adapter", "caddyfile"],
+        env={"PATH": os.environ["PATH"], "SITE_ADDRESS": env_example()["SITE_ADDRESS"]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_caddy_accepts_the_proxy_configuration():
+    result = caddy("validate")
+    assert result.returncode == 0, result.stderr
+    assert "Valid configuration" in result.stdout + result.stderr
+
+
+def test_the_proxy_spreads_requests_over_every_replica_and_sets_the_client_address():
+    result = caddy("adapt")
+    assert result.returncode == 0, result.stderr
+    site = json.loads(result.stdout)["apps"]["http"]["servers"]["srv0"]["routes"][0]
+    proxy = site["handle"][0]["routes"][0]["handle"][0]
+
+    assert site["match"] == [{"host": ["aidtracker.example.org"]}]  # TLS for it, automatically
+    assert proxy["dynamic_upstreams"] == {
+        "source": "a", "name": "web", "port": "8000", "refresh": 5_000_000_000
+    }  # fmt: skip
+    assert proxy["health_checks"]["active"]["uri"] == "/healthz"
+    # The address the proxy saw replaces whatever the client sent (NUM_PROXIES=1 reads it).
+    assert proxy["headers"]["request"]["set"]["X-Forwarded-For"] == ["{http.request.remote.host}"]
 
 
 def test_deploy_checks_pass_with_the_production_environment():
