@@ -163,6 +163,49 @@ def test_a_stale_edit_is_refused_instead_of_overwriting(admin_client, ukraine):
     assert ukraine.description == "First curator's words."
 
 
+def test_a_stale_inline_row_is_refused_like_its_parent(admin_client, aid_request, record_response):
+    answer = record_response(aid_request, "under_consideration", NOV_28)
+    url = admin_url(AidRequest, "change", aid_request.pk)
+    first = form_data(admin_client.get(url))
+    second = form_data(admin_client.get(url))
+    assert 'name="responses-0-opened_version"' in admin_client.get(url).content.decode()
+
+    corrected = admin_client.post(url, {**first, "responses-0-summary": "Corrected summary."})
+    assert corrected.status_code == 302
+    response = admin_client.post(url, {**second, "responses-0-reason": "Second editor's reason."})
+
+    assert response.status_code == 200
+    assert "Reload the page" in response.content.decode()
+    answer.refresh_from_db()
+    assert (answer.summary, answer.reason) == ("Corrected summary.", "")
+
+
+def test_a_row_corrected_elsewhere_is_not_reverted_by_a_stale_parent_page(
+    admin_client, aid_request, record_response
+):
+    answer = record_response(aid_request, "under_consideration", NOV_28)
+    request_url = admin_url(AidRequest, "change", aid_request.pk)
+    stale = form_data(admin_client.get(request_url))
+    answer_url = admin_url(AidResponse, "change", answer.pk)
+    corrected = {**form_data(admin_client.get(answer_url)), "summary": "Corrected summary."}
+    assert admin_client.post(answer_url, corrected).status_code == 302
+
+    # The second editor changes only the request; the row still shows the old summary.
+    response = admin_client.post(request_url, {**stale, "title": "Cheongung, to buy (2024)"})
+
+    assert response.status_code == 200
+    assert "aid response was changed by admin" in response.content.decode()
+    answer.refresh_from_db()
+    aid_request.refresh_from_db()
+    assert answer.summary == "Corrected summary."
+    assert aid_request.title == "Cheongung, to buy"
+    fresh = form_data(admin_client.get(request_url))
+    assert (
+        admin_client.post(request_url, {**fresh, "title": "Cheongung, to buy (2024)"}).status_code
+        == 302
+    )
+
+
 def test_deleting_what_facts_depend_on_is_refused_with_the_list(admin_client, aid_request):
     ukraine = aid_request.requester
     response = admin_client.post(admin_url(Actor, "delete", ukraine.pk), {"post": "yes"})

@@ -95,14 +95,16 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.saved_version()
+
+    def saved_version(self) -> int | None:
         # The saved version, not the instance's: reverting to a past state starts from today's.
         model = type(self.instance)
-        saved = model.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        self.fields["opened_version"].initial = saved.first()
+        return model.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and self.saves_record():
             # Locked until this save commits: no other save can slip in between.
             current = (
                 type(self.instance)
@@ -115,8 +117,26 @@ class VersionedForm(forms.ModelForm):
                 raise ValidationError(str(services.StaleEdit(self.instance)), code="stale")
         return cleaned
 
+    def saves_record(self) -> bool:
+        """Whether saving the page saves this form's record: a record's own form always."""
+        return True
 
-class CitedRowForm(forms.ModelForm):
+
+class VersionedRowForm(VersionedForm):
+    """An inline row, refused like its parent if its record changed since the page was opened
+    (on its own page, another parent's or through the API) and saving the row would write it:
+    its posted values differ from those saved now, or it is to be deleted. A row that would
+    write nothing is not saved, and cannot overwrite anything."""
+
+    def saved_version(self) -> int | None:
+        # A row's instance is its saved record, read with the page's other rows (no query each).
+        return self.instance.version if self.instance.pk is not None else None
+
+    def saves_record(self) -> bool:
+        return any(name != "opened_version" for name in self.changed_data)
+
+
+class CitedRowForm(VersionedRowForm):
     """A fact edited inline, with a citation to add to it: a new row needs one."""
 
     cite_source = forms.ModelChoiceField(
@@ -156,18 +176,17 @@ class CitedRowForm(forms.ModelForm):
 
 
 class CuratedInline(LabelledAutocomplete):
-    """An inline whose rows are saved and deleted through the services; a fact's rows cite
-    their articles in the row itself."""
+    """An inline whose rows are saved and deleted through the services, each refused if stale;
+    a fact's rows cite their articles in the row itself."""
 
     formfield_overrides = ISO_DATES
 
     def get_formset(self, request, obj=None, **kwargs):
-        if self.model in FACTS:
-            kwargs.setdefault("form", CitedRowForm)
+        kwargs.setdefault("form", CitedRowForm if self.model in FACTS else VersionedRowForm)
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
+        fields = [*super().get_fields(request, obj), "opened_version"]
         return [*fields, "cited", "cite_source", "cite_quote"] if self.model in FACTS else fields
 
     def get_readonly_fields(self, request, obj=None):
