@@ -451,3 +451,49 @@ def test_the_schema_documents_webhooks_and_their_events(api):
     for event_type in Event.Type.values:
         assert event_type in json.dumps(schema)
     assert "X-Aidtracker-Signature" in envelope and "Idempotency-Key" in envelope
+
+
+# The admin
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw-tests"))
+    return client
+
+
+def test_the_admin_queues_a_test_event_and_links_the_delivery_log(admin_client):
+    endpoint = WebhookEndpoint.objects.create(
+        owner=make_owner(), name="Newsroom", url=PUBLIC_URL, secret="s" * 32, events=["*"]
+    )
+
+    admin_client.post(
+        "/admin/alerts/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+    )
+
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.event.type == "webhook.test" and delivery.status == "pending"
+    page = admin_client.get(f"/admin/alerts/webhookendpoint/{endpoint.pk}/change/")
+    assert f"?endpoint__id__exact={endpoint.pk}" in page.content.decode()
+    log = admin_client.get(f"/admin/alerts/webhookdelivery/?endpoint__id__exact={endpoint.pk}")
+    assert "webhook.test" in log.content.decode()
+
+
+def test_the_admin_refuses_a_private_webhook_url(admin_client):
+    owner = make_owner()
+
+    page = admin_client.post(
+        "/admin/alerts/webhookendpoint/add/",
+        {
+            "owner": owner.pk,
+            "name": "Metadata",
+            "url": "http://169.254.169.254/",
+            "events": '["*"]',
+        },
+    )
+
+    assert "loopback, private or reserved" in page.content.decode()
+    assert not WebhookEndpoint.objects.exists()
