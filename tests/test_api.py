@@ -59,11 +59,13 @@ def test_a_request_carries_the_contract_fields(api, seeded):
     assert (data["made_on"], data["made_on_precision"]) == ("2024-11-27", "day")
     assert (data["channel"], data["mode"]) == ("official_visit", "purchase")
     assert data["current_stance"]["position"] == "prohibits"
-    (refusal,) = data["responses"]
+    silence, refusal = data["responses"]
+    assert (silence["decision"], silence["responded_on"]) == ("no_comment", "2024-11-26")
     assert refusal["decision"] == "declined"
     assert refusal["responded_on"] == "2024-11-28"
-    assert "2030" in refusal["reason"]
-    assert refusal["stance"]["slug"] == "kr-declines-arms-sales-2024-11"
+    assert "external trade laws" in refusal["reason"]
+    assert refusal["stance"]["slug"] == "kr-no-weapons-to-conflict-zones"
+    assert (data["review_state"], refusal["review_state"]) == ("reviewed", "reviewed")
     assert {c["source"]["publisher"] for c in data["citations"]} >= {"Euromaidan Press"}
     assert all(c["quote"] and c["source"]["url"] for c in data["citations"])
 
@@ -71,10 +73,13 @@ def test_a_request_carries_the_contract_fields(api, seeded):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"status": "declined"}, 5),
-        ({"q": "Umierov"}, 5),
+        ({"status": "declined"}, 4),
+        ({"q": "Umierov"}, 4),
         ({"category": "radar"}, 2),
-        ({"requester": "ukraine", "addressee": "south-korea"}, 15),
+        ({"requester": "ukraine", "addressee": "south-korea"}, 13),
+        ({"reviewed": "true"}, 13),
+        ({"reviewed": "false"}, 0),
+        ({"review_state": "questioned"}, 0),
         ({"made_after": "2024-07-01", "made_before": "2024-07-31"}, 1),
         ({"item": "cheongung", "mode": "purchase"}, 1),
     ],
@@ -134,7 +139,7 @@ def test_csv_export_of_the_filtered_list(api, seeded):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert len(rows) == 5
+    assert len(rows) == 4
     assert {row["status"] for row in rows} == {"declined"}
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from requests_app import services
 from requests_app.models import AidRequest, AidResponse, Contribution, PolicyStance
 
 DISPUTED = {
@@ -50,11 +51,13 @@ def test_the_facts_link_to_their_conflict(client, seeded, kind):
 
 
 def test_a_note_without_a_second_source_is_no_conflict(client, seeded):
-    # Only the Kyiv Post mentions artillery systems: a note, but no other side to show.
-    artillery = AidRequest.objects.get(slug="ua-kr-2024-11-artillery-systems")
-    assert artillery.conflict_note
+    # Only one article reports the ambassador's appeal: a note, but no other side to show.
+    appeal = AidRequest.objects.get(slug="ua-kr-2024-07-air-defence")
+    assert appeal.citations.values("source").distinct().count() == 1
+    appeal.conflict_note = "Only this article reports the appeal."
+    services.record_save(record=appeal)
 
-    html = client.get(artillery.get_absolute_url()).content.decode()
+    html = client.get(appeal.get_absolute_url()).content.decode()
 
     assert "/conflicts/#" not in html
     assert "<strong>Note:</strong>" in html

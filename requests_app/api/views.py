@@ -196,7 +196,7 @@ class SourceArticleViewSet(CuratedViewSet):
 @curated_schema("policy stances", facts.StanceSerializer)
 class StanceViewSet(CuratedViewSet):
     queryset = PolicyStance.objects.select_related(
-        "holder", "supersedes", "trigger"
+        "holder", "supersedes", "trigger", "voiced_by"
     ).with_citations()
     serializer_class = facts.StanceSerializer
     filterset_class = filters.PolicyStanceFilter
