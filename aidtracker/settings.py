@@ -408,8 +408,8 @@ LOGGING = {
 
 # Alerts (the alerts app): mails to followers and webhooks, sent by a Celery worker
 # (docs/alerts.md). Links in mails and payloads start with SITE_URL.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-_email = urlsplit(os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25"))
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+_email = urlsplit(os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "smtp://localhost:25"))
 if _email.scheme == "console":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 elif _email.scheme in {"smtp", "smtp+tls", "smtps"}:
@@ -424,7 +424,7 @@ else:
     raise ImproperlyConfigured(
         "EMAIL_URL must be console: or smtp://, smtp+tls:// or smtps://user:password@host:port."
     )
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aidtracker <alerts@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "aidtracker <alerts@localhost>"
 
 # The worker's broker: CELERY_BROKER_URL, or database 2 of the Redis at REDIS_URL (the cache
 # keeps to its own database there). Without a worker, deliveries wait in the outbox.

@@ -92,6 +92,15 @@ def test_web_scales_out_and_migrations_run_once_per_release_before_it(stack):
     assert "manage.py" not in start  # one definition of a release: bin/release
 
 
+def test_one_worker_sends_alerts_from_the_outbox_through_the_stacks_redis(stack):
+    worker, web = stack["services"]["worker"], stack["services"]["web"]
+    assert worker["command"][:5] == ["celery", "-A", "aidtracker", "worker", "--beat"]
+    assert {"db", "redis", "migrate"} <= set(worker["depends_on"])
+    assert worker["environment"]["REDIS_URL"] == web["environment"]["REDIS_URL"]
+    assert web["environment"]["SITE_URL"] == env_example()["SITE_URL"]
+    assert "ports" not in worker
+
+
 def test_only_the_proxy_listens_beyond_the_stack(stack):
     published = {name: s["ports"] for name, s in stack["services"].items() if s.get("ports")}
     assert list(published) == ["proxy"]
@@ -121,6 +130,8 @@ def test_every_service_has_a_health_check_and_resource_limits(stack):
         check = service.get("healthcheck")
         if name == "migrate":
             assert check == {"disable": True}  # a one-shot job: web waits for its exit status
+        elif name == "worker":
+            assert "inspect ping" in check["test"][1]  # the image's own asks the web server
         elif "build" in service:
             assert check is None and "HEALTHCHECK" in DOCKERFILE  # the image's own
         else:
