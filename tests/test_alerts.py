@@ -6,7 +6,10 @@ import datetime
 import hashlib
 import hmac
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
@@ -37,6 +40,56 @@ def follower(email: str, target, confirmed: bool = True) -> Subscriber:
 
 def events_of(*types) -> list[str]:
     return list(Event.objects.filter(type__in=types).values_list("type", flat=True))
+
+
+# Settings
+
+
+def alert_settings(**env) -> dict:
+    """The alert settings of a new process with this environment (development mode)."""
+    names = [
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_HOST_PASSWORD",
+        "EMAIL_USE_TLS",
+        "EMAIL_USE_SSL",
+        "CELERY_BROKER_URL",
+    ]
+    code = (
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'aidtracker.settings'; "
+        "from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DEBUG": "1", "ENV_FILE": "/nonexistent/.env", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_mail_is_configured_from_email_url():
+    configured = alert_settings(EMAIL_URL="smtp+tls://alerts:p%40ss@mail.example.org:2587")
+
+    assert configured["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (configured["EMAIL_HOST"], configured["EMAIL_PORT"]) == ("mail.example.org", 2587)
+    assert (configured["EMAIL_HOST_USER"], configured["EMAIL_HOST_PASSWORD"]) == ("alerts", "p@ss")
+    assert configured["EMAIL_USE_TLS"] and not configured["EMAIL_USE_SSL"]
+    assert alert_settings()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_broker_is_database_2_of_the_redis_at_redis_url_unless_given():
+    assert alert_settings()["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/2"
+    at = alert_settings(REDIS_URL="redis://:pw@redis:6379/1")
+    assert at["CELERY_BROKER_URL"] == "redis://:pw@redis:6379/2"
+    given = alert_settings(REDIS_URL="redis://redis:6379/1", CELERY_BROKER_URL="redis://q:6379/5")
+    assert given["CELERY_BROKER_URL"] == "redis://q:6379/5"
 
 
 # The outbox
