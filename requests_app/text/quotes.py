@@ -1,6 +1,7 @@
 """Checking that a quote occurs verbatim in an article, as a reader comparing them would."""
 
 import re
+from dataclasses import dataclass
 
 # Typographic variants a reader treats as the same character.
 _EQUIVALENTS = str.maketrans(
@@ -85,4 +86,36 @@ def divergence(quote: str, text: str) -> str:
     return (
         f"The article matches it up to “…{matched[-40:]}”, then reads "
         f"“{haystack[resumes : resumes + 40]}…” where the quote has “{needle[low : low + 40]}…”."
+    )
+
+
+# Where a sentence ends: its full stop (or ? or !), with any closing quotation mark after it.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s|$)")
+
+
+@dataclass
+class InContext:
+    """A quote as it stands in its article, with the sentence before and the one after."""
+
+    before: str
+    quote: str
+    after: str
+
+
+def quote_in_context(quote: str, text: str) -> InContext | None:
+    """The quote's passage of `text`, with the rest of its sentences and one sentence either
+    side: what a second reader compares a claim with. None if the quote is not in the text."""
+    span = find_quote(quote, text)
+    if span is None:
+        return None
+    start, end = span
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    own_start = max((e for e in ends if e <= start), default=0)
+    context_start = max((e for e in ends if e < own_start), default=0)
+    own_end = min((e for e in ends if e >= end), default=len(text))
+    context_end = min((e for e in ends if e > own_end), default=len(text))
+    return InContext(
+        before=_WHITESPACE.sub(" ", text[context_start:start]).lstrip(),
+        quote=text[start:end],
+        after=_WHITESPACE.sub(" ", text[end:context_end]).rstrip(),
     )
