@@ -1,24 +1,296 @@
-"""Pages that stay cheap deep into a large list."""
+"""Pages that stay cheap deep into a large list: numbered pages with a count that stops being
+exact where counting would cost more than the page, and keyset pages (`cursor`) whose cost does
+not grow with depth."""
 
-from django.core.paginator import Paginator
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
+from django.db.models import F, OrderBy, Q
+from django.utils.functional import cached_property
+
+# Lists up to this many rows are counted exactly; beyond, PostgreSQL's estimate is given and
+# marked as such (counting 100,000 rows costs more than showing a page of them).
+EXACT_COUNT_UP_TO = 10_000
+
+
+def bounded_count(queryset) -> tuple[int, bool]:
+    """How many rows match, and whether that is an estimate."""
+    rows = queryset.order_by().values("pk")
+    if connections[queryset.db].vendor != "postgresql":
+        return rows.count(), False
+    exact = rows[: EXACT_COUNT_UP_TO + 1].count()
+    if exact <= EXACT_COUNT_UP_TO:
+        return exact, False
+    sql, params = rows.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return max(exact, int(plan[0]["Plan"]["Plan Rows"])), True
+
+
+class BadCursor(InvalidPage):
+    """A `cursor` that this list did not give out."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a keyset page starts: the sort key of the row before it, and which way to read."""
+
+    key: tuple
+    backwards: bool = False
+
+    def encode(self) -> str:
+        text = json.dumps([self.backwards, *self.key], cls=DjangoJSONEncoder)
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, fields: list) -> "Position":
+        try:
+            text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            backwards, *key = json.loads(text)
+            if not isinstance(backwards, bool) or len(key) != len(fields):
+                raise ValueError
+            key = tuple(field.to_python(value) for field, value in zip(fields, key, strict=True))
+            return cls(key, backwards)
+        except (ValueError, TypeError, binascii.Error, ValidationError) as error:
+            raise BadCursor("That cursor is not one this list gave out.") from error
+
+
+class KeysetPage:
+    """One keyset page: its rows, and the positions of the pages before and after it."""
+
+    def __init__(self, object_list, paginator, previous: Position | None, next: Position | None):
+        self.object_list = object_list
+        self.paginator = paginator
+        self.previous_position = previous
+        self.next_position = next
+        self.is_keyset = True
+
+    def has_next(self) -> bool:
+        return self.next_position is not None
+
+    def has_previous(self) -> bool:
+        return self.previous_position is not None
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self.next_position.encode() if self.next_position else None
+
+    @property
+    def previous_cursor(self) -> str | None:
+        return self.previous_position.encode() if self.previous_position else None
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __iter__(self):
+        return iter(self.object_list)
 
 
 class IdPaginator(Paginator):
     """Finds a page's ids on the bare table first, then loads only those rows with everything
-    they join and prefetch: an OFFSET far into the list skips index entries, not joined rows.
+    they join and prefetch: a deep page skips index entries, not joined rows.
 
     `rows` is the unfiltered queryset the rows are loaded from, so that a costly filter (a
     search) runs to count and to find the ids, not a third time to load them.
+
+    Numbered pages (`page`) use OFFSET; keyset pages (`cursor_page`) start after the sort key of
+    the last row seen, on the list's order with the primary key as the last tie-breaker, so
+    their cost is the same at any depth and no row repeats or vanishes between pages.
     """
 
     def __init__(self, object_list, per_page, *args, rows=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.rows = object_list if rows is None else rows
 
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        return bounded_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return self._counted[1]
+
+    def _load(self, ids: list) -> list:
+        rows = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         page_ids = self.object_list.prefetch_related(None).values_list("pk", flat=True)
         ids = list(page_ids[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.rows.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(self._load(ids), number, self)
+
+    def validate_number(self, number):
+        # With an estimated count, a page past the estimate may still hold rows: it is shown
+        # (empty if it holds none) rather than refused.
+        if not self.count_is_estimate:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer.") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1.")
+        return number
+
+    @cached_property
+    def ordering(self) -> list["SortKey"]:
+        """The list's sort keys, ending with the primary key."""
+        query = self.object_list.query
+        model = self.object_list.model
+        terms = list(query.order_by or model._meta.ordering)
+        keys = []
+        for term in terms:
+            for key in sort_keys(model, term, self.object_list.db):
+                if all(key.name != seen.name for seen in keys):  # a repeat decides nothing
+                    keys.append(key)
+        if all(key.name != "pk" for key in keys):
+            keys.append(SortKey("pk", model._meta.pk))
+        return keys
+
+    def cursor_page(self, token: str) -> KeysetPage:
+        """The page after (or, reading backwards, before) the position `token` names; the
+        first page when `token` is empty."""
+        position = Position.decode(token, [key.field for key in self.ordering]) if token else None
+        backwards = position is not None and position.backwards
+        queryset = self.object_list.prefetch_related(None)
+        if position is not None:
+            queryset = queryset.filter(beyond(self.ordering, position.key, backwards))
+        names = {f"cursor_key_{i}": F(key.name) for i, key in enumerate(self.ordering)}
+        found = list(
+            queryset.order_by(*(key.order(backwards) for key in self.ordering))
+            .annotate(**names)
+            .values_list("pk", *names)[: self.per_page + 1]
+        )
+        more = len(found) > self.per_page
+        found = found[: self.per_page]
+        if backwards:
+            found.reverse()
+        rows = self._load([pk for pk, *_ in found])
+        if not found:
+            return KeysetPage(rows, self, None, None)
+        first, last = tuple(found[0][1:]), tuple(found[-1][1:])
+        if backwards:
+            previous = Position(first, backwards=True) if more else None
+            following = Position(last)
+        else:
+            previous = Position(first, backwards=True) if position is not None else None
+            following = Position(last) if more else None
+        return KeysetPage(rows, self, previous, following)
+
+
+class _Text:
+    """The field of an alias in a cursor (the status reported on a day): text, never empty."""
+
+    null = False
+
+    @staticmethod
+    def to_python(value):
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return value
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One key of a list's order, with where its empty values sort, as the database sorts
+    them (PostgreSQL puts NULL last going up, SQLite first) unless the order says."""
+
+    name: str
+    field: object
+    descending: bool = False
+    nulls_last: bool = True
+    nullable: bool = False
+
+    def order(self, backwards: bool) -> OrderBy:
+        descending = self.descending != backwards
+        nulls_last = self.nulls_last != backwards
+        return OrderBy(
+            F(self.name),
+            descending=descending,
+            nulls_last=nulls_last or None,
+            nulls_first=not nulls_last or None,
+        )
+
+    def after(self, value, backwards: bool) -> Q:
+        """Rows that come after `value` on this key alone."""
+        nulls_last = self.nulls_last != backwards
+        if value is None:
+            return Q(pk__in=[]) if nulls_last else Q(**{f"{self.name}__isnull": False})
+        later = Q(**{f"{self.name}__{'lt' if self.descending != backwards else 'gt'}": value})
+        if self.nullable and nulls_last:
+            later |= Q(**{f"{self.name}__isnull": True})
+        return later
+
+    def equal(self, value) -> Q:
+        if value is None:
+            return Q(**{f"{self.name}__isnull": True})
+        return Q(**{self.name: value})
+
+
+def sort_keys(model, term, db: str) -> list[SortKey]:
+    """The keys one term of `order_by` sorts on: a relation sorts on its model's own order."""
+    nulls_last = None
+    if isinstance(term, OrderBy) and isinstance(term.expression, F):
+        name, descending = term.expression.name, term.descending
+        nulls_last = True if term.nulls_last else False if term.nulls_first else None
+    elif isinstance(term, str):
+        name, descending = term.lstrip("-"), term.startswith("-")
+    else:
+        raise BadCursor("This list's order cannot be read by cursor.")
+    if name in ("pk", "id"):
+        return [SortKey("pk", model._meta.pk, descending)]
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return [SortKey(name, _Text(), descending)]
+    if field.is_relation:
+        keys = []
+        for related_term in field.related_model._meta.ordering or ["pk"]:
+            for key in sort_keys(field.related_model, related_term, db):
+                # "-relation" reverses the relation's order, where its empty values go too.
+                keys.append(
+                    SortKey(
+                        f"{name}__{key.name}",
+                        key.field,
+                        key.descending != descending,
+                        key.nulls_last != descending,
+                        key.nullable or field.null,
+                    )
+                )
+        return keys
+    if nulls_last is None:
+        # PostgreSQL sorts NULL as the largest value, SQLite as the smallest.
+        nulls_last = (connections[db].vendor == "postgresql") != descending
+    return [SortKey(name, field, descending, nulls_last, field.null)]
+
+
+def beyond(ordering: list[SortKey], key: tuple, backwards: bool) -> Q:
+    """Rows after `key` in `ordering` (before it, reading backwards): later on the first sort
+    key, or equal on it and later on the next, and so on. When the first key has no empty
+    values, its bound alone comes first, so that PostgreSQL reads the list's index from the
+    position on."""
+    condition = Q(pk__in=[])
+    equal = Q()
+    for sort_key, value in zip(ordering, key, strict=True):
+        condition |= equal & sort_key.after(value, backwards)
+        equal &= sort_key.equal(value)
+    first = ordering[0]
+    if first.nullable:
+        return condition
+    bound = "lte" if first.descending != backwards else "gte"
+    return Q(**{f"{first.name}__{bound}": key[0]}) & condition

@@ -34,7 +34,7 @@ from .models import (
     Role,
     SourceArticle,
 )
-from .pagination import IdPaginator
+from .pagination import BadCursor, IdPaginator
 from .past import first_reported, moment, restate, stances_on
 from .text.highlight import highlight
 from .timeline import build_timeline
@@ -81,7 +81,15 @@ def browse(
     if not filterset.is_valid():
         return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
     paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
-    page = paginator.get_page(request.GET.get("page"))
+    if "cursor" in request.GET:
+        try:
+            page = paginator.cursor_page(request.GET["cursor"])
+        except BadCursor as error:
+            filterset.form.add_error(None, f"Cursor: {error} Start again from the first page.")
+            context = {"filter": filterset, "page": None, **context}
+            return render(request, template, context, status=400)
+    else:
+        page = paginator.get_page(request.GET.get("page"))
     if page_context:
         context |= page_context(filterset, page)
     return render(request, template, {"filter": filterset, "page": page, **context})

@@ -169,12 +169,16 @@ class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-made_on", "title"]
+        # The id last: rows that tie on date and title keep their place between pages.
+        ordering = ["-made_on", "title", "pk"]
         verbose_name = "aid request"
         indexes = [
-            # The list's order, whole and by status: pages come straight off these indexes.
-            models.Index(F("made_on").desc(), "title", name="aidrequest_newest_first"),
-            models.Index("status", F("made_on").desc(), "title", name="aidrequest_status_newest"),
+            # The list's order, whole and by status: pages, numbered or by cursor, come
+            # straight off these indexes.
+            models.Index(F("made_on").desc(), "title", "id", name="aidrequest_newest_first_id"),
+            models.Index(
+                "status", F("made_on").desc(), "title", "id", name="aidrequest_status_newest_id"
+            ),
         ]
         constraints = [
             *review_constraints("aidrequest"),

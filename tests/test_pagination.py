@@ -1,0 +1,141 @@
+"""Deep pages without the cost: a stable order with a tie-breaker, keyset pages by `cursor`, and
+a count that says when it is an estimate."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from requests_app import pagination
+from requests_app.models import AidRequest, AidResponse
+
+DAYS = [datetime.date(2024, 11, day) for day in (25, 26, 26, 26, 27)]
+
+
+@pytest.fixture
+def requests_(make_request):
+    """23 requests, many on the same day and several with the same title: ties everywhere."""
+    return [
+        make_request(
+            slug=f"request-{number}",
+            title=f"Shells {number % 3}",
+            made_on=DAYS[number % len(DAYS)],
+        )
+        for number in range(23)
+    ]
+
+
+def walk(client, url: str, params: dict) -> list[dict]:
+    """Every page by following `next` from the first cursor page."""
+    body = client.get(url, {**params, "cursor": ""}).json()
+    pages = [body]
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        pages.append(body)
+    return pages
+
+
+@pytest.mark.parametrize("ordering", [None, "date", "-date", "status", "-status"])
+def test_a_cursor_walk_shows_every_row_once_in_the_order_of_the_pages(
+    client, requests_, ordering
+):
+    url = reverse("api:request-list")
+    params = {"page_size": 5, **({"ordering": ordering} if ordering else {})}
+
+    by_cursor = [row["id"] for page in walk(client, url, params) for row in page["results"]]
+    by_page = [row["id"] for row in client.get(url, {**params, "page_size": 100}).json()["results"]]
+
+    assert by_cursor == by_page
+    assert sorted(by_cursor) == sorted(r.pk for r in requests_)
+
+
+def test_previous_links_walk_back_through_the_same_pages(client, requests_):
+    pages = walk(client, reverse("api:request-list"), {"page_size": 5})
+    body = pages[-1]
+    back = [body]
+    while body["previous"]:
+        body = client.get(body["previous"]).json()
+        back.append(body)
+
+    assert [page["results"] for page in reversed(back)] == [page["results"] for page in pages]
+    assert pages[0]["previous"] is None
+
+
+def test_a_cursor_keeps_the_filters_and_the_reported_day(
+    client, requests_, record_response
+):
+    declined = requests_[:7]
+    for aid_request in declined:
+        record_response(aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, 28))
+    params = {"page_size": 2, "status": "declined", "as_of": "2024-12-31", "ordering": "-status"}
+
+    pages = walk(client, reverse("api:request-list"), params)
+
+    assert sorted(r["id"] for p in pages for r in p["results"]) == sorted(r.pk for r in declined)
+    assert all("status=declined" in page["next"] for page in pages[:-1])
+
+
+def test_a_deep_cursor_page_runs_the_queries_of_the_first(client, requests_):
+    url = reverse("api:request-list")
+    first = client.get(url, {"page_size": 2, "cursor": ""})
+    deep = walk(client, url, {"page_size": 2})[-2]["next"]
+
+    with CaptureQueriesContext(connection) as at_start:
+        client.get(url, {"page_size": 2, "cursor": ""}, HTTP_ACCEPT="*/*")
+    with CaptureQueriesContext(connection) as deep_down:
+        client.get(deep, HTTP_ACCEPT="*/*")
+
+    assert first.status_code == 200
+    assert len(deep_down) == len(at_start)
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "W1tdXQ", "WyJ4Il0"])
+def test_a_cursor_the_list_did_not_give_answers_400_naming_it(client, requests_, cursor):
+    api = client.get(reverse("api:request-list"), {"cursor": cursor})
+    page = client.get(reverse("tracker:request-list"), {"cursor": cursor})
+
+    assert api.status_code == 400
+    assert "cursor" in api.json()
+    assert page.status_code == 400
+    assert "Cursor:" in page.content.decode()
+
+
+def test_the_html_list_reads_by_cursor_with_next_links_that_use_it(client, requests_):
+    url = reverse("tracker:request-list")
+    seen = []
+    response = client.get(url, {"cursor": ""})
+    while True:
+        seen += [row.pk for row in response.context["page"].object_list]
+        page = response.context["page"]
+        if not page.has_next():
+            break
+        assert f"cursor={page.next_cursor}" in response.content.decode()
+        response = client.get(url, {"cursor": page.next_cursor})
+
+    assert seen == list(AidRequest.objects.values_list("pk", flat=True))
+
+
+def test_rows_that_tie_on_date_and_title_are_ordered_by_id(requests_):
+    same = [r.pk for r in AidRequest.objects.filter(made_on=DAYS[1], title="Shells 1")]
+    assert len(same) > 1
+    assert same == sorted(same)
+
+
+def test_a_small_count_is_exact(client, requests_):
+    body = client.get(reverse("api:request-list")).json()
+    assert (body["count"], body["count_is_estimate"]) == (23, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_a_large_count_is_estimated_and_says_so(client, requests_, monkeypatch):
+    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 10)
+    connection.cursor().execute("ANALYZE requests_app_aidrequest")
+
+    body = client.get(reverse("api:request-list")).json()
+    page = client.get(reverse("tracker:request-list"))
+
+    assert body["count_is_estimate"] is True
+    assert body["count"] > 10
+    assert "About <strong>" in page.content.decode()
