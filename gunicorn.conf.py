@@ -3,8 +3,14 @@
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-# On 2 cores, 2 sync workers beat more threads: same throughput, lower tail latency.
+# Threaded workers: a client that sends its request slowly, or half of it and then waits,
+# holds one thread, not a whole worker, so a few slow clients cannot starve the server without
+# a proxy in front (tests/test_slow_clients.py). gunicorn has no time limit on reading a
+# request: WEB_CONCURRENCY × GUNICORN_THREADS such clients would still fill every thread, so
+# in production a proxy that buffers requests stays the real guard (docs/reliability.md).
+worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

@@ -4,10 +4,10 @@
     .venv/bin/python bench/run.py --sizes 1000 --duration 3 --runs 1   # a quick look
 
 For each size it fills a database of its own (aidtracker_bench_<size>, kept for the next run)
-with `generate_synthetic`, starts gunicorn (2 sync workers) and measures every endpoint: a
-warm-up, then --runs runs of --duration seconds at --connections connections; medians are
-reported. It writes bench/results/results.json and bench/results/results.md, with the
-machine's description and whether each target is met.
+with `generate_synthetic`, starts gunicorn (gunicorn.conf.py: 2 workers of 8 threads) and
+measures every endpoint: a warm-up, then --runs runs of --duration seconds at --connections
+connections; medians are reported. It writes bench/results/results.json and
+bench/results/results.md, with the machine's description and whether each target is met.
 """
 
 import argparse
@@ -290,7 +290,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgresql": postgres,
         "load_generator": wrk_version.strip(),
-        "server": "gunicorn, 2 sync workers, production settings, on the same machine as wrk",
+        "server": "gunicorn, 2 workers of 8 threads, production settings, on wrk's machine",
     }
 
 
