@@ -115,7 +115,7 @@ def test_tombstones_name_the_record_and_when_it_went(api, seeded):
 
 def test_a_new_quote_or_answer_marks_the_request_that_shows_it_as_changed(api, seeded):
     cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
-    declined = cheongung.responses.get()
+    declined = cheongung.responses.get(decision="declined")
     article = declined.citations.first().source
     url = reverse("api:request-list")
 

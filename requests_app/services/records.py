@@ -235,13 +235,15 @@ def record_save(
 
 @transaction.atomic
 def record_delete(*, record) -> None:
-    """Delete a record, and mark the records it was shown inside as changed; refused
-    (ProtectedError) while a protected link names it."""
+    """Delete a record, and mark the records it was shown inside as changed (a fact that loses
+    a citation returns to draft); refused (ProtectedError) while a protected link names it."""
     for name in PROTECTED_LINKS.get(type(record), ()):
         if linked := set(getattr(record, name).all()):
             raise ProtectedError(f"“{record}” cannot be deleted: {name} name it.", linked)
     _containers_touch(type(record), type(record).objects.filter(pk=record.pk), timezone.now())
     record.delete()
+    if isinstance(record, Citation):
+        review_lapse(fact=record.target)
 
 
 @transaction.atomic
@@ -253,4 +255,3 @@ def citation_delete(*, citation: Citation) -> None:
             "or delete the fact."
         )
     record_delete(record=citation)
-    review_lapse(fact=citation.target)
