@@ -134,8 +134,8 @@ class WebhookEndpoint(models.Model):
         help_text="Set when a delivery failed for a day: no new events are sent until a test "
         "event gets through or the endpoint is changed.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was registered.")
+    updated_at = models.DateTimeField(auto_now=True, help_text="When it was last changed.")
 
     class Meta:
         ordering = ["name", "pk"]

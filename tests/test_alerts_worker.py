@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import redis
@@ -203,6 +204,7 @@ def worker(transactional_db, settings):
         log.close()  # the worker writes to its own copy
         process.log_path = log.name
         started.append(process)
+        wait_for(lambda: b" ready." in Path(log.name).read_bytes(), 60, "the worker to start")
         return process
 
     start.kill = lambda process: os.killpg(process.pid, signal.SIGKILL)
