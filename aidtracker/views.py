@@ -3,7 +3,7 @@ import sys
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -15,11 +15,13 @@ UNAVAILABLE = "The database cannot be reached just now. Please try again in a mi
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the app can reach its database, 503 with the reason when it cannot. Without
-    Redis the app still serves every page, more slowly: 200, "degraded"."""
+    """200 when the app can reach its databases (the primary, and the replica it reads from if
+    there is one), 503 with the reason when it cannot. Without Redis the app still serves every
+    page, more slowly: 200, "degraded"."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        for alias in settings.DATABASES:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
     except DatabaseError as error:
         # The error names the database's host and port: the log may say so, the public not.
         logger.warning("Health check: the database cannot be reached: %s", error)

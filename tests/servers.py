@@ -1,7 +1,9 @@
 """Real servers for tests: gunicorn with the production settings, and helpers to talk to it."""
 
+import glob
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -9,7 +11,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 BASE = settings.BASE_DIR
@@ -73,6 +77,78 @@ def collect_static(directory) -> dict:
     command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
     subprocess.run(command, cwd=BASE, env=env, check=True)
     return {"STATIC_ROOT": str(directory)}
+
+
+def postgres_binaries() -> Path:
+    """The newest PostgreSQL's server programs; the test is skipped where there are none, and
+    fails on CI, which installs them."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        reason = "PostgreSQL's server programs are missing: apt-get install -y postgresql"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return Path(found[-1]).parent
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster in a temporary directory, which the test stops at will:
+    a primary with an empty database `aidtracker`, or with `primary`, a streaming replica of it
+    (hot standby: it answers reads and follows the primary's writes)."""
+
+    def __init__(self, binaries: Path, primary: "Cluster | None" = None) -> None:
+        self.binaries = binaries
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="aidtracker-pg-"))
+        self.data = self.root / "data"
+        self.root.chmod(0o755)
+        # PostgreSQL refuses to run as root: run it as the postgres user where we are root.
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(self.root, "postgres")
+        if primary is None:
+            # initdb's pg_hba.conf trusts local connections, replication ones included.
+            self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+            self.start()
+            self.sql("CREATE DATABASE aidtracker", database="postgres")
+        else:
+            # A copy of the primary's files, set up to follow it (-R: standby.signal and
+            # primary_conninfo), then started as a hot standby.
+            source = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"]
+            self.run("pg_basebackup", *source, "-D", str(self.data), "-R", "-X", "stream")
+            self.start()
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/aidtracker"
+
+    def run(self, program: str, *args: str) -> None:
+        command = [*self.as_owner, str(self.binaries / program), *args]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    def sql(self, sql: str, database: str = "aidtracker") -> str:
+        """Run one statement with psql as the superuser; its result, unaligned."""
+        server = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database]
+        command = [self.binaries / "psql", *server, "-qtA", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # The server logs to a file: it must not keep this process's pipes open.
+        log = str(self.root / "server.log")
+        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        subprocess.run(
+            [*self.as_owner, str(self.binaries / "pg_ctl"), "-D", str(self.data), "-m",
+             "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 class RedisServer:

@@ -1,17 +1,12 @@
 """Faults: concurrent writers on one request, and a database that goes away and comes back."""
 
 import datetime
-import glob
 import json
-import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,7 +14,18 @@ from django.db import connection
 from requests_app import services
 from requests_app.models import AidResponse, Citation
 
-from .servers import BASE, BASE_ENV, PRODUCTION, collect_static, fetch, free_port, serve, stop
+from .servers import (
+    BASE,
+    BASE_ENV,
+    PRODUCTION,
+    Cluster,
+    collect_static,
+    fetch,
+    free_port,
+    postgres_binaries,
+    serve,
+    stop,
+)
 
 only_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -73,68 +79,9 @@ def test_concurrent_responses_leave_the_status_of_the_latest(transactional_db, m
 # ----------------------------------------------------------------- a database of the test's own
 
 
-def postgres_binaries() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster in a temporary directory, which the test stops at will."""
-
-    def __init__(self, binaries: Path) -> None:
-        self.binaries = binaries
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="aidtracker-pg-"))
-        self.data = self.root / "data"
-        self.root.chmod(0o755)
-        # PostgreSQL refuses to run as root: run it as the postgres user where we are root.
-        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_owner:
-            shutil.chown(self.root, "postgres")
-        self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
-        self.start()
-        subprocess.run(
-            [str(binaries / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "-q", "-c", "CREATE DATABASE aidtracker"],
-            check=True,
-        )  # fmt: skip
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/aidtracker"
-
-    def run(self, program: str, *args: str) -> None:
-        command = [*self.as_owner, str(self.binaries / program), *args]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        # The server logs to a file: it must not keep this process's pipes open.
-        log = str(self.root / "server.log")
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-
-    def remove(self) -> None:
-        subprocess.run(
-            [*self.as_owner, str(self.binaries / "pg_ctl"), "-D", str(self.data), "-m",
-             "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture
 def own_database():
-    binaries = postgres_binaries()
-    if binaries is None:
-        reason = "PostgreSQL's server programs are missing: apt-get install -y postgresql"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    cluster = Cluster(binaries)
+    cluster = Cluster(postgres_binaries())
     yield cluster
     cluster.remove()
 
