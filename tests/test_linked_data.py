@@ -41,9 +41,11 @@ def test_a_request_page_embeds_its_claims_with_their_articles_and_quotes(client,
     kyiv_post = articles["Ukrainian Defense Minister Goes to South Korea with Weapons Wish List"]
     assert claim["firstAppearance"] == {"@id": kyiv_post["@id"]}
 
-    (declined,) = answers
+    silence, declined = answers
+    assert silence["name"].endswith(": Declined to comment")
     assert declined["about"] == {"@id": claim["@id"]}
-    assert declined["@id"].endswith(f"#response-{cheongung.responses.get().pk}")
+    refusal = cheongung.responses.get(decision="declined")
+    assert declined["@id"].endswith(f"#response-{refusal.pk}")
     assert declined["name"] == ("South Korea on Cheongung air defence missile systems: Declined")
 
 
@@ -64,7 +66,8 @@ def test_json_ld_as_of_a_day_holds_only_what_was_reported_by_then(api, seeded):
     graph = api.get(url, {"as_of": "2024-11-26"}).json()["@graph"]
 
     assert [a["datePublished"] for a in graph[0]["appearance"]] == ["2024-11-26"]
-    assert len(graph) == 1  # no answer yet
+    # No decision yet: only the defence ministry's declining to comment.
+    assert [answer["name"].rsplit(": ", 1)[1] for answer in graph[1:]] == ["Declined to comment"]
     assert api.get(url, {"as_of": "2024-11-01"}).status_code == 404
 
 
