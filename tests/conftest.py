@@ -31,6 +31,19 @@ ARTICLE_BODY = (
 WIRE_BODY = "Officials confirmed the report."
 
 
+@pytest.fixture(scope="session", autouse=True)
+def caches_in_memory():
+    """The suite keeps its caches in each process's memory whatever REDIS_URL says (a `.env`
+    may set it): tests that need Redis start their own (tests/servers.py), never touching the
+    machine's, and parallel workers never share a page cached under another's data version."""
+    from django.test import override_settings
+
+    from aidtracker.settings import cache_settings
+
+    with override_settings(REDIS_URL="", CACHES=cache_settings("")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Tests roll their writes back, data version included: cached pages must not outlive them,
