@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -101,4 +102,41 @@ def test_malformed_json_loads_nothing(db, tmp_path):
     with pytest.raises(CommandError, match=r"broken\.json"):
         call_command("load_seed", FIXTURES / "10_actors.json", broken)
 
+    assert not Actor.objects.exists()
+
+
+def test_the_seeds_second_reader_comes_inactive_and_an_existing_account_is_left_alone(db):
+    User.objects.create_user("second-reader", password="pw-for-tests-only", is_staff=True)
+
+    call_command("load_seed", verbosity=0)
+
+    reader = User.objects.get(username="second-reader")
+    assert reader.is_staff and reader.check_password("pw-for-tests-only")
+    assert AidRequest.objects.filter(reviewed_by=reader).count() == AidRequest.objects.count()
+
+
+def test_load_restores_the_second_reading_it_records(db):
+    call_command("load_seed", verbosity=0)
+    AidRequest.objects.update(
+        review_state="draft", reviewed_by=None, reviewed_at=None, review_note=""
+    )
+
+    call_command("load_seed", verbosity=0)
+
+    assert set(AidRequest.objects.values_list("review_state", "reviewed_by__username")) == {
+        ("reviewed", "second-reader")
+    }
+
+
+def give_the_reader_a_password(objects: list) -> None:
+    objects[0]["fields"]["password"] = "pbkdf2_sha256$1$salt$hash"
+
+
+def test_a_fixture_account_with_a_password_loads_nothing(db, fixture_copy):
+    paths = fixture_copy("05_accounts.json", give_the_reader_a_password)
+
+    with pytest.raises(CommandError, match="holds a password"):
+        call_command("load_seed", *paths)
+
+    assert not User.objects.exists()
     assert not Actor.objects.exists()
