@@ -171,15 +171,24 @@ def batch_dispatch() -> list[Event]:
 
 
 def _digests_make(events: list[Event], now: datetime.datetime) -> None:
-    """One digest per confirmed address, of the events that involve what it follows."""
-    followers = defaultdict(set)
+    """One digest per confirmed address, of the events that involve what it follows and were
+    recorded after it confirmed."""
+    followers = defaultdict(list)
     subjects = {subject for event in events for subject in event.subjects}
     confirmed = Subscription.objects.filter(target__in=subjects, confirmed_at__isnull=False)
-    for subscriber_id, target in confirmed.values_list("subscriber_id", "target"):
-        followers[target].add(subscriber_id)
+    for subscriber_id, target, since in confirmed.values_list(
+        "subscriber_id", "target", "confirmed_at"
+    ):
+        followers[target].append((subscriber_id, since))
     told = defaultdict(list)
     for event in events:
-        for subscriber_id in set().union(*(followers[s] for s in event.subjects)):
+        following = {
+            subscriber_id
+            for subject in event.subjects
+            for subscriber_id, since in followers[subject]
+            if since <= event.created_at
+        }
+        for subscriber_id in following:
             told[subscriber_id].append(event)
     digests = Digest.objects.bulk_create(
         Digest(subscriber_id=subscriber_id, created_at=now, next_attempt_at=now)

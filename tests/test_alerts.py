@@ -163,6 +163,15 @@ def test_a_batch_sends_one_digest_per_confirmed_follower(aid_request, record_res
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
 
 
+def test_a_follower_hears_only_of_changes_recorded_after_confirming(aid_request, record_response):
+    record_response(aid_request, DECLINED, datetime.date(2024, 11, 28))  # not yet dispatched
+    follower("late@example.org", aid_request)
+
+    dispatch.batch_dispatch()
+
+    assert not Digest.objects.exists()
+
+
 def test_a_change_undone_within_the_batch_tells_nobody(aid_request, record_response):
     follower("request@example.org", aid_request)
     Event.objects.update(dispatched_at=datetime.datetime.now(datetime.UTC))
