@@ -55,8 +55,10 @@ def environment(database: str, static_root: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "GUNICORN_LOG_LEVEL": "warning",
         "WEB_CONCURRENCY": "2",
-        # One load generator is one client address: no per-client API limit for it.
+        # One load generator is one client address: no per-client limit for it.
         "API_THROTTLE_ANON": "",
+        "PAGE_THROTTLE": "",
+        "CSV_THROTTLE": "",
     }
 
 
