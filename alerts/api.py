@@ -128,20 +128,46 @@ class WebhookPermissions(permissions.DjangoModelPermissions):
     }
 
 
+ERRORS = {
+    400: OpenApiResponse(
+        description="A field is invalid (a URL webhooks may not reach, an "
+        "unknown event type); the body names it, and nothing was saved."
+    ),
+    401: OpenApiResponse(description="Not authenticated: send `Authorization: Token <key>`."),
+    403: OpenApiResponse(description="Authenticated, without the webhook endpoint permission."),
+    404: OpenApiResponse(description="No such webhook among yours."),
+    429: OpenApiResponse(description="Too many requests from this client: see Retry-After."),
+}
+RESUMES = "Changing a failing webhook sends it events again."
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Your webhooks"),
-    retrieve=extend_schema(summary="One of your webhooks"),
+    list=extend_schema(
+        summary="Your webhooks", responses={200: WebhookEndpointSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One of your webhooks", responses={200: WebhookEndpointSerializer, **ERRORS}
+    ),
     create=extend_schema(
         summary="Register a webhook",
         description="Registers a URL to be sent the events named in `events` ("
         + ", ".join(f"`{t}`" for t in EVENT_TYPES)
         + ', or `["*"]`). The URL must be http or https and reach a public address. Without '
         "a `secret`, one is generated and returned in this response only.",
+        responses={201: WebhookEndpointSerializer, **ERRORS},
         callbacks=[DELIVERY],
     ),
-    update=extend_schema(summary="Replace a webhook", description="Resumes a failing one."),
-    partial_update=extend_schema(summary="Change a webhook", description="Resumes a failing one."),
-    destroy=extend_schema(summary="Delete a webhook"),
+    update=extend_schema(
+        summary="Replace a webhook",
+        description=RESUMES,
+        responses={200: WebhookEndpointSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a webhook",
+        description=RESUMES,
+        responses={200: WebhookEndpointSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary="Delete a webhook", responses={204: None, **ERRORS}),
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     """Webhooks of the signed-in user, who needs the alerts app's webhook permissions."""
