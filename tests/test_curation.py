@@ -168,7 +168,9 @@ def test_a_stale_inline_row_is_refused_like_its_parent(admin_client, aid_request
     url = admin_url(AidRequest, "change", aid_request.pk)
     first = form_data(admin_client.get(url))
     second = form_data(admin_client.get(url))
-    assert 'name="responses-0-opened_version"' in admin_client.get(url).content.decode()
+    page = admin_client.get(url).content.decode()
+    assert 'name="responses-0-opened_version"' in page
+    assert 'name="citations-0-opened_version"' in page
 
     corrected = admin_client.post(url, {**first, "responses-0-summary": "Corrected summary."})
     assert corrected.status_code == 302
