@@ -245,3 +245,14 @@ def attempt_failed(item: Outgoing, error: str, **outcome) -> None:
         ).update(failing_since=timezone.now())
         if marked:
             mail.endpoint_failing_send(item.endpoint, error)
+
+
+def outbox_prune() -> None:
+    """Forget what was settled more than ALERTS_KEEP_DAYS ago: deliveries and digests sent or
+    given up, and the events that nothing is left to send of."""
+    before = timezone.now() - datetime.timedelta(days=settings.ALERTS_KEEP_DAYS)
+    for model in (WebhookDelivery, Digest):
+        model.objects.filter(created_at__lt=before).exclude(status=Outgoing.Status.PENDING).delete()
+    Event.objects.filter(dispatched_at__lt=before).exclude(
+        webhook_deliveries__status=Outgoing.Status.PENDING
+    ).exclude(digests__status=Outgoing.Status.PENDING).delete()

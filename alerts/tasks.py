@@ -22,6 +22,12 @@ def batch() -> None:
 
 
 @shared_task
+def prune() -> None:
+    """Hourly: forget the outbox's settled rows older than ALERTS_KEEP_DAYS."""
+    dispatch.outbox_prune()
+
+
+@shared_task
 def deliver_webhook(delivery_id: int, attempt: int) -> None:
     """POST one event to one endpoint: accepted on a 2xx answer, tried again otherwise."""
     delivery = (

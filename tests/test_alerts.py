@@ -229,6 +229,27 @@ def make_owner(username: str = "newsroom"):
     return User.objects.create_user(username, email=f"{username}@example.org")
 
 
+def test_the_outbox_forgets_what_it_settled_long_ago_and_keeps_what_is_pending(
+    aid_request, settings
+):
+    settings.ALERTS_KEEP_DAYS = 30
+    endpoint = WebhookEndpoint.objects.create(
+        owner=make_owner(), name="Newsroom", url=PUBLIC_URL, secret="s" * 32, events=["*"]
+    )
+    dispatch.batch_dispatch()  # the request's creation: a delivery still waiting
+    waiting = WebhookDelivery.objects.get()
+    sent = services.test_event_send(endpoint=endpoint)
+    old = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=31)
+    WebhookDelivery.objects.update(created_at=old)
+    Event.objects.update(dispatched_at=old)
+    WebhookDelivery.objects.filter(pk=sent.pk).update(status="delivered")
+
+    dispatch.outbox_prune()
+
+    assert list(WebhookDelivery.objects.all()) == [waiting]
+    assert list(Event.objects.all()) == [waiting.event]
+
+
 # Webhooks: signature, retries, the address guard
 
 
