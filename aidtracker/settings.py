@@ -442,7 +442,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Seconds between two batches: each turns the changes recorded since the last into deliveries.
 ALERTS_BATCH_SECONDS = env_float("ALERTS_BATCH_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
-    "alerts-batch": {"task": "alerts.tasks.batch", "schedule": ALERTS_BATCH_SECONDS}
+    "alerts-batch": {"task": "alerts.tasks.batch", "schedule": ALERTS_BATCH_SECONDS},
+    "alerts-prune": {"task": "alerts.tasks.prune", "schedule": 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(Path(tempfile.gettempdir()) / "aidtracker-beat")
@@ -453,6 +454,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
 ALERTS_RETRY_BASE_SECONDS = env_float("ALERTS_RETRY_BASE_SECONDS", 30)
 ALERTS_RETRY_HOURS = env_float("ALERTS_RETRY_HOURS", 24)
 ALERTS_LEASE_SECONDS = env_float("ALERTS_LEASE_SECONDS", 120)
+# Days the outbox keeps what it settled: the events told, deliveries and digests sent or given
+# up (the admin's delivery log). An hourly task forgets older ones.
+ALERTS_KEEP_DAYS = env_int("ALERTS_KEEP_DAYS", 30)
 # How many follow forms one client may send an hour.
 ALERTS_FOLLOWS_PER_HOUR = env_int("ALERTS_FOLLOWS_PER_HOUR", 10)
 # Off: webhooks may only reach public addresses, not this server's own network.
