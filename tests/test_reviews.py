@@ -295,3 +295,21 @@ def test_pages_and_the_api_say_whether_a_second_reader_checked(client, make_requ
     bad = client.get(reverse("api:request-list"), {"review_state": "approved"})
     assert bad.status_code == 400
     assert "review_state" in bad.json()
+
+
+def test_the_admin_shows_the_second_reading_and_never_edits_it(
+    client, aid_request, author, second_reader
+):
+    review(aid_request, second_reader)
+    client.force_login(author)
+
+    change = reverse("admin:requests_app_aidrequest_change", args=[aid_request.pk])
+    html = client.get(change).content.decode()
+    assert "Second reading" in html and "second-reader" in html
+    assert 'name="review_state"' not in html
+    assert 'href="/admin/review/"' in client.get(reverse("admin:index")).content.decode()
+    changelist = reverse("admin:requests_app_aidrequest_changelist")
+    reviewed = client.get(changelist, {"review_state__exact": "reviewed"})
+    assert reviewed.context["cl"].result_count == 1
+    drafts = client.get(changelist, {"review_state__exact": "draft"})
+    assert drafts.context["cl"].result_count == 0

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import FACTS, Actor, Citation, SourceArticle
+from ..models.base import REVIEW_FIELDS
 
 # One date format across the admin, the one the API, fixtures and commands use. The calendar
 # widget writes it too (static/admin/iso-dates.js).
@@ -251,16 +252,32 @@ class CuratedAdmin(LabelledAutocomplete, SimpleHistoryAdmin):
         """Without the slug on a new record: the service makes it from the name."""
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
+            if self.model in FACTS:
+                # Shown, never edited here: the reviewer's queue (/admin/review/) reviews.
+                fieldsets = [*fieldsets, ("Second reading", {"fields": REVIEW_FIELDS})]
             return fieldsets
         return [
             (name, {**options, "fields": _without_slug(options["fields"])})
             for name, options in fieldsets
         ]
 
+    def get_fields(self, request, obj=None):
+        """Without the second reading, which has a fieldset of its own."""
+        return [f for f in super().get_fields(request, obj) if f not in REVIEW_FIELDS]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         has_slug = any(field.name == "slug" for field in self.model._meta.fields)
-        return [*readonly, "slug"] if obj is not None and has_slug else readonly
+        readonly = [*readonly, "slug"] if obj is not None and has_slug else readonly
+        return [*readonly, *REVIEW_FIELDS] if self.model in FACTS else readonly
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "review_state"] if self.model in FACTS else shown
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [*filters, "review_state"] if self.model in FACTS else filters
 
     def get_search_results(self, request, queryset, search_term):
         """Matches, with those whose name, title or alias is the term itself first."""
