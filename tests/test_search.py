@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from requests_app.models import AidRequest
+from requests_app.models import Actor, AidRequest
 
 
 @pytest.fixture
@@ -40,4 +40,19 @@ def test_postgresql_answers_q_from_the_full_text_index(cheongung_request):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = AidRequest.objects.search("Cheongung").only("pk").explain()
-    assert "aidrequest_document_gin" in plan
+        names = Actor.objects.matching("Korea").only("pk").explain()
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trigrams'")
+        trigram_indexes = {name for (name,) in cursor.fetchall()}
+    assert "aidrequest_search_document" in plan
+    assert "actor_name_trigrams" in names
+    assert trigram_indexes == {
+        f"{table}_name_trigrams" for table in ("actor", "actoralias", "item", "itemalias")
+    }
+
+
+def test_the_stored_document_follows_every_write(cheongung_request):
+    """Kept by the database: a write by any path (here a bulk update) is searchable at once."""
+    AidRequest.objects.update(title="Propellant", summary="Powder for shells.")
+
+    assert AidRequest.objects.search("powder").exists()
+    assert not AidRequest.objects.search("Cheongung air").exists()

@@ -9,19 +9,13 @@ from simple_history.models import HistoricalRecords
 from .base import (
     Disputable,
     FactQuerySet,
+    NamedQuerySet,
     Reviewable,
     SluggedModel,
-    SlugQuerySet,
     TimeStampedModel,
     review_constraints,
 )
 from .dates import format_partial_date, precision_constraint, precision_field
-
-
-class ActorQuerySet(SlugQuerySet):
-    def matching(self, text: str):
-        """Actors whose name or any alias contains `text`, ignoring case."""
-        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
 
 
 class Actor(SluggedModel):
@@ -47,7 +41,7 @@ class Actor(SluggedModel):
     )
     description = models.TextField(blank=True, help_text="Who this is, in a sentence or two.")
 
-    objects = ActorQuerySet.as_manager()
+    objects = NamedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,4 +1,4 @@
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -18,8 +18,14 @@ from .context import PolicyStance
 from .dates import elapsed, format_partial_date, precision_constraint, precision_field
 from .items import Item
 
-# The words of a request's own text that full-text search indexes on PostgreSQL.
-REQUEST_DOCUMENT = SearchVector("title", "summary", config="simple")
+
+class SearchDocumentField(SearchVectorField):
+    """A request's own words (title and summary) as PostgreSQL's full-text search reads them,
+    stored and indexed; a trigger keeps it (migration 0014), so no write path can leave it
+    stale. SQLite, which searches by substring, keeps an empty text column."""
+
+    def db_type(self, connection):
+        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
 
 
 class AidRequestQuerySet(FactQuerySet):
@@ -30,18 +36,17 @@ class AidRequestQuerySet(FactQuerySet):
         """Requests matching every word of `text` in their title or summary, or in the name or
         any alias of their requester, addressee, voice or item.
 
-        Matching actors and items are looked up first, so that each word becomes a few
-        conditions on indexed columns that PostgreSQL combines from its indexes (the request's
-        own text through its full-text index); SQLite falls back to substring matching.
+        Matching actors and items are looked up first (through trigram indexes on PostgreSQL),
+        so that each word becomes a few conditions on indexed columns that PostgreSQL combines
+        from its indexes (the request's own text through its stored, indexed full-text
+        document); SQLite falls back to substring matching.
         """
         queryset = self
-        if connection.vendor == "postgresql":
-            queryset = queryset.alias(document=REQUEST_DOCUMENT)
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:500])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:500])
             if connection.vendor == "postgresql":
-                in_text = Q(document=SearchQuery(term, config="simple"))
+                in_text = Q(search_document=SearchQuery(term, config="simple"))
             else:
                 in_text = Q(title__icontains=term) | Q(summary__icontains=term)
             queryset = queryset.filter(
@@ -164,9 +169,12 @@ class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
     conflict_note = models.TextField(
         blank=True, help_text="Where sources report this request differently, and how."
     )
+    search_document = SearchDocumentField(
+        null=True, editable=False, serialize=False, help_text="Kept by the database."
+    )
 
     objects = AidRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         # The id last: rows that tie on date and title keep their place between pages.

@@ -14,6 +14,18 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+class NamedQuerySet(SlugQuerySet):
+    """Records with a name and aliases (actors, items)."""
+
+    def matching(self, text: str):
+        """Those whose name or any alias contains `text`, ignoring case: each looked up on its
+        own table, so PostgreSQL answers both from trigram indexes (migration 0014)."""
+        aliases = self.model.aliases.rel
+        by_name = self.model.objects.filter(name__icontains=text).values("pk")
+        by_alias = aliases.related_model.objects.filter(name__icontains=text)
+        return self.filter(Q(pk__in=by_name) | Q(pk__in=by_alias.values(aliases.field.name)))
+
+
 class FactQuerySet(SlugQuerySet):
     """Facts: the records citations support."""
 

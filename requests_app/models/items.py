@@ -5,13 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .amounts import Qualifier, currency_code, format_amount
-from .base import SluggedModel, SlugQuerySet, TimeStampedModel
-
-
-class ItemQuerySet(SlugQuerySet):
-    def matching(self, text: str):
-        """Items whose name or any alias contains `text`, ignoring case."""
-        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+from .base import NamedQuerySet, SluggedModel, TimeStampedModel
 
 
 class Item(SluggedModel):
@@ -76,7 +70,7 @@ class Item(SluggedModel):
         help_text="How the source states the price, e.g. up to.",
     )
 
-    objects = ItemQuerySet.as_manager()
+    objects = NamedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
