@@ -71,7 +71,7 @@ def _before(record):
     """The record as it was before the save that just wrote it (its history), or None if that
     save created it."""
     saved = record.history.first()
-    return saved.prev_record if saved.history_type == "~" else None
+    return saved.prev_record if saved and saved.history_type == "~" else None
 
 
 def _newly_set(record, field: str) -> bool:

@@ -104,7 +104,8 @@ class Outgoing(models.Model):
         abstract = True
 
     def retry_delay(self) -> datetime.timedelta:
-        """Exponential backoff with full jitter: 1, 2, 4… base delays, capped at an hour."""
+        """Exponential backoff with jitter: 1, 2, 4… base delays (at most an hour), each cut by
+        up to half at random, so that failed deliveries do not come back all at once."""
         ceiling = min(settings.ALERTS_RETRY_BASE_SECONDS * 2 ** (self.attempts - 1), 3600)
         return datetime.timedelta(seconds=ceiling * random.uniform(0.5, 1.0))
 
