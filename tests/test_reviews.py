@@ -313,3 +313,30 @@ def test_the_admin_shows_the_second_reading_and_never_edits_it(
     assert reviewed.context["cl"].result_count == 1
     drafts = client.get(changelist, {"review_state__exact": "draft"})
     assert drafts.context["cl"].result_count == 0
+
+
+def test_the_api_records_a_second_reading_under_the_same_rules(
+    client, authored, author, second_reader, make_user
+):
+    url = reverse("api:request-review", args=[authored.pk])
+    answer = {"state": "reviewed", "version": authored.version}
+
+    assert client.post(url, answer, content_type="application/json").status_code in (401, 403)
+    client.force_login(make_user("reader"))
+    assert client.post(url, answer, content_type="application/json").status_code == 403
+    client.force_login(author)
+    refused = client.post(url, answer, content_type="application/json")
+    assert refused.status_code == 400
+    assert "another curator" in str(refused.json())
+
+    client.force_login(second_reader)
+    stale = client.post(url, {**answer, "version": authored.version - 1}, "application/json")
+    assert stale.status_code == 412
+    unsaid = client.post(url, {"state": "questioned"}, content_type="application/json")
+    assert unsaid.status_code == 400 and "review_note" in unsaid.json()
+    done = client.post(url, answer, content_type="application/json")
+
+    assert done.status_code == 200, done.content[:300]
+    assert done.json()["review_state"] == "reviewed"
+    saved = AidRequest.objects.get(pk=authored.pk)
+    assert (saved.review_state, saved.reviewed_by) == ("reviewed", second_reader)

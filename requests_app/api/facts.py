@@ -385,3 +385,23 @@ class ActionSerializer(FactSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+class FactReviewSerializer(serializers.Serializer):
+    """A second reading of a fact, by a curator who neither made nor edited it."""
+
+    state = serializers.ChoiceField(
+        choices=[("reviewed", "Reviewed"), ("questioned", "Questioned")],
+        help_text="reviewed: it claims no more than its quotes; questioned: say what to check.",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="What is questioned (required for questioned), or a remark.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version read; a newer one saved since answers 412. Or send If-Match.",
+    )

@@ -170,6 +170,42 @@ class CuratedViewSet(viewsets.ModelViewSet):
             ) from error
 
 
+class MayChange(permissions.DjangoModelPermissions):
+    """A second reading changes its fact: it needs the model's change permission."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "POST": ["%(app_label)s.change_%(model_name)s"],
+    }
+
+
+class FactViewSet(CuratedViewSet):
+    """A kind of fact, and the second reading of one: POST <fact>/review/."""
+
+    @extend_schema(
+        summary="Review: record a second reading",
+        request=facts.FactReviewSerializer,
+        responses={
+            200: OpenApiResponse(description="The fact, as read."),
+            **WRITE_ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[MayChange])
+    def review(self, request, *args, **kwargs) -> Response:
+        fact = self.get_object()
+        reading = facts.FactReviewSerializer(data=request.data)
+        reading.is_valid(raise_exception=True)
+        data = reading.validated_data
+        services.fact_review(
+            fact=fact,
+            reviewer=request.user,
+            state=data["state"],
+            note=data.get("note", ""),
+            expected_version=data.get("version") or if_match_version(request),
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+
 @curated_schema("actors", serializers.ActorSerializer)
 class ActorViewSet(CuratedViewSet):
     queryset = Actor.objects.prefetch_related("aliases")
@@ -194,7 +230,7 @@ class SourceArticleViewSet(CuratedViewSet):
 
 
 @curated_schema("policy stances", facts.StanceSerializer)
-class StanceViewSet(CuratedViewSet):
+class StanceViewSet(FactViewSet):
     queryset = PolicyStance.objects.select_related(
         "holder", "supersedes", "trigger", "voiced_by"
     ).with_citations()
@@ -204,7 +240,7 @@ class StanceViewSet(CuratedViewSet):
 
 
 @curated_schema("events", facts.EventSerializer)
-class EventViewSet(CuratedViewSet):
+class EventViewSet(FactViewSet):
     queryset = Event.objects.prefetch_related("actors").with_citations()
     serializer_class = facts.EventSerializer
     filterset_class = filters.EventFilter
@@ -212,7 +248,7 @@ class EventViewSet(CuratedViewSet):
 
 
 @curated_schema("roles", facts.RoleSerializer)
-class RoleViewSet(CuratedViewSet):
+class RoleViewSet(FactViewSet):
     queryset = Role.objects.select_related("person", "organisation").with_citations()
     serializer_class = facts.RoleSerializer
     filterset_class = filters.RoleFilter
@@ -220,7 +256,7 @@ class RoleViewSet(CuratedViewSet):
 
 
 @curated_schema("actions", facts.ActionSerializer)
-class ActionViewSet(CuratedViewSet):
+class ActionViewSet(FactViewSet):
     queryset = Action.objects.select_related("actor", "counterpart", "request").with_citations()
     serializer_class = facts.ActionSerializer
     filterset_class = filters.ActionFilter
@@ -296,7 +332,7 @@ REQUEST_EXAMPLE = OpenApiExample(
         responses={200: facts.AidRequestSerializer, **ERRORS},
     ),
 )
-class AidRequestViewSet(CuratedViewSet):
+class AidRequestViewSet(FactViewSet):
     serializer_class = facts.AidRequestSerializer
     filterset_class = filters.AidRequestFilter
 
@@ -388,7 +424,7 @@ RESPONSE_EXAMPLE = OpenApiExample(
         examples=[RESPONSE_EXAMPLE],
     ),
 )
-class AidResponseViewSet(CuratedViewSet):
+class AidResponseViewSet(FactViewSet):
     queryset = (
         AidResponse.objects.select_related("request", "responder", "voiced_by", "stance")
         .prefetch_related("conflicts_with")
@@ -402,7 +438,7 @@ class AidResponseViewSet(CuratedViewSet):
 
 
 @curated_schema("contributions", facts.ContributionSerializer)
-class ContributionViewSet(CuratedViewSet):
+class ContributionViewSet(FactViewSet):
     queryset = Contribution.objects.select_related(
         "donor", "recipient", "intermediary", "item", "request"
     ).with_citations()
