@@ -220,7 +220,7 @@ def worker(transactional_db, settings):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     broker = redis.Redis.from_url(BROKER)
-    broker.delete(queue, f"_kombu.binding.{queue}")
+    broker.delete(queue, *broker.keys(f"_kombu.*{queue}"))
     directory.cleanup()
 
 
