@@ -77,19 +77,20 @@ def _existing(pairs) -> set[tuple[type, int]]:
     }
 
 
+def _causes(event: Event) -> list[tuple[type, int]]:
+    """The records an event's change rests on: the disputing citation, the newer stance."""
+    return [(CAUSES[key], pk) for key, pk in event.change.items() if key in CAUSES]
+
+
 def undone(events: list[Event]) -> set:
     """The events of a batch that nobody should hear of: their record, or what caused them,
     was deleted within the batch; a status that changed and changed back; and all but the last
     of a request's status changes (which then says where the batch started from)."""
     records = [(event.record_type.model_class(), event.record_id) for event in events]
-    causes = [
-        (CAUSES[key], pk) for event in events for key, pk in event.change.items() if key in CAUSES
-    ]
-    existing = _existing([*records, *causes])
+    existing = _existing([*records, *(cause for event in events for cause in _causes(event))])
     dropped = set()
     for event, record in zip(events, records, strict=True):
-        caused_by = [(CAUSES[key], pk) for key, pk in event.change.items() if key in CAUSES]
-        if record not in existing or any(cause not in existing for cause in caused_by):
+        if record not in existing or any(cause not in existing for cause in _causes(event)):
             dropped.add(event.pk)
     changes = defaultdict(list)
     for event in events:

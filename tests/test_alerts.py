@@ -190,6 +190,16 @@ def test_a_change_undone_within_the_batch_tells_nobody(aid_request, record_respo
     ]
 
 
+def test_a_dispute_withdrawn_within_the_batch_tells_nobody(aid_request, cite, article):
+    Event.objects.update(dispatched_at=datetime.datetime.now(datetime.UTC))
+    quote = "the South Korean government ultimately declined the weapon sales"
+    citation = cite(article, quote, request=aid_request, relation=Citation.Relation.DISPUTES)
+    records.citation_delete(citation=citation)
+
+    assert dispatch.batch_dispatch() == []
+    assert Event.objects.get(type="fact.disputed").is_undone
+
+
 def test_status_changes_within_a_batch_are_told_once_from_first_to_last(
     aid_request, record_response
 ):
