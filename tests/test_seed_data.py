@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from requests_app.models import (
     Action,
@@ -303,3 +304,12 @@ def test_every_seed_fact_had_a_second_reader_who_cannot_sign_in(seeded):
         assert set(model.objects.values_list("review_state", "reviewed_by")) == {
             ("reviewed", reader.pk)
         }
+
+
+def test_every_kind_of_fact_page_marks_its_second_reading(client, seeded):
+    reviewed = '<span class="review review--reviewed">Checked by a second reader</span>'
+    for model in [Event, PolicyStance, Contribution, Action]:
+        fact = model.objects.first()
+        assert reviewed in client.get(fact.get_absolute_url()).content.decode(), fact
+    roles = client.get(reverse("tracker:actor-detail", args=["rustem-umerov"]))
+    assert reviewed in roles.content.decode()
