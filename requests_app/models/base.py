@@ -112,9 +112,8 @@ class ReviewState(models.TextChoices):
 class Reviewable(models.Model):
     """A fact a second curator reads against its quotes and articles: draft until then,
     reviewed or questioned after, and draft again once anything a reader sees of it changes.
-    Only the review service (services/reviews.py) writes these fields."""
-
-    ReviewState = ReviewState
+    Only the services write these fields (fact_review, and record_save returning a fact to
+    draft); fixtures carry them."""
 
     review_state = models.CharField(
         max_length=10,
@@ -144,10 +143,6 @@ class Reviewable(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def is_reviewed(self) -> bool:
-        return self.review_state == ReviewState.REVIEWED
 
 
 # The fields of a fact's review: written by the review service and by fixtures only.
