@@ -158,3 +158,19 @@ def test_an_empty_api_throttle_turns_the_limit_off():
     assert result.stdout.strip() == (
         "{'anon': None, 'user': '10/minute', 'pages': None, 'csv': '2/minute'}"
     )
+
+
+def test_api_tokens_last_api_token_days():
+    show = PRINT_SETTINGS.replace(
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])",
+        "print(s.REST_KNOX['TOKEN_TTL'].days)",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        env={**os.environ, "API_TOKEN_DAYS": "7"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "7"
