@@ -8,8 +8,10 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the API's schema extensions with drf-spectacular.
+        from . import tallies, triggers
         from .api import schema  # noqa: F401
-        from .triggers import install_after_migrate
 
-        # The data version's triggers, put back after any migration that rebuilt a table.
-        post_migrate.connect(install_after_migrate, sender=self)
+        # The data version's and the tallies' triggers, put back after any migration that
+        # rebuilt a table.
+        post_migrate.connect(triggers.install_after_migrate, sender=self)
+        post_migrate.connect(tallies.install_after_migrate, sender=self)

@@ -2,7 +2,7 @@ from .actions import Action
 from .actors import Actor, ActorAlias, Role
 from .aid import AidRequest, AidResponse, Contribution
 from .amounts import Qualifier
-from .base import DataVersion
+from .base import DataVersion, Tally
 from .context import Event, PolicyStance
 from .dates import DatePrecision
 from .items import Item, ItemAlias
@@ -48,4 +48,5 @@ __all__ = [
     "Qualifier",
     "Role",
     "SourceArticle",
+    "Tally",
 ]

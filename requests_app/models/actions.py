@@ -59,6 +59,7 @@ class Action(Disputable, Reviewable, SluggedModel):
 
     class Meta:
         ordering = ["-occurred_on", "pk"]
+        indexes = [Disputable.noted_index("action")]
         constraints = [
             *review_constraints("action"),
             precision_constraint("occurred_on", "action_occurred_on_precision"),

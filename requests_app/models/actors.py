@@ -171,6 +171,7 @@ class Role(Disputable, Reviewable, SluggedModel):
 
     class Meta:
         ordering = ["person", "held_from"]
+        indexes = [Disputable.noted_index("role")]
         constraints = [
             *review_constraints("role"),
             precision_constraint("held_from", "role_held_from_precision"),

@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -187,6 +187,7 @@ class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
             models.Index(
                 "status", F("made_on").desc(), "title", "id", name="aidrequest_status_newest_id"
             ),
+            Disputable.noted_index("aidrequest"),
         ]
         constraints = [
             *review_constraints("aidrequest"),
@@ -234,12 +235,13 @@ class AidResponseQuerySet(FactQuerySet):
     def disputed(self, day=None):
         """Answers that sources dispute or report differently, or that other reports
         contradict."""
-        return self.filter(
-            Q(pk__in=super().disputed(day).values("pk"))
-            | Exists(
-                AidResponse.conflicts_with.through.objects.filter(from_aidresponse=OuterRef("pk"))
-            )
+        return self.filter(pk__in=self.disputed_ids(day))
+
+    def disputed_ids(self, day=None):
+        contradicted = AidResponse.conflicts_with.through.objects.order_by().values_list(
+            "from_aidresponse", flat=True
         )
+        return super().disputed_ids(day).union(contradicted)
 
     def decisive(self):
         """Responses that set a request's status, latest first: the first gives it."""
@@ -311,7 +313,10 @@ class AidResponse(Disputable, Reviewable, SluggedModel):
             # The latest response of a request, which gives it its status.
             models.Index(
                 "request", F("responded_on").desc(), F("id").desc(), name="aidresponse_latest"
-            )
+            ),
+            # The latest responses of all, on the dashboard.
+            models.Index(F("responded_on").desc(), F("id").desc(), name="aidresponse_newest_id"),
+            Disputable.noted_index("aidresponse"),
         ]
         constraints = [
             *review_constraints("aidresponse"),
@@ -413,6 +418,7 @@ class Contribution(Disputable, Reviewable, VagueQuantity, SluggedModel):
 
     class Meta:
         ordering = ["-given_on", "pk"]
+        indexes = [Disputable.noted_index("contribution")]
         constraints = [
             *review_constraints("contribution"),
             *quantity_constraints("contribution"),

@@ -38,6 +38,7 @@ class Event(Disputable, Reviewable, SluggedModel):
 
     class Meta:
         ordering = ["occurred_on", "title"]
+        indexes = [Disputable.noted_index("event")]
         constraints = [
             *review_constraints("event"),
             precision_constraint("occurred_on", "event_occurred_on_precision"),
@@ -148,6 +149,7 @@ class PolicyStance(Disputable, Reviewable, SluggedModel):
     class Meta:
         # 'Long-standing' stances (no start date) come first on every database.
         ordering = ["holder", F("in_force_from").asc(nulls_first=True), "title"]
+        indexes = [Disputable.noted_index("policystance")]
         constraints = [
             *review_constraints("policystance"),
             precision_constraint("in_force_from", "policystance_in_force_from_precision"),
