@@ -37,6 +37,7 @@ HEADER = [
     "current_stance",
     "current_stance_position",
     "latest_response_on",
+    "review_state",
 ]
 
 
@@ -83,6 +84,7 @@ def _row(request: HttpRequest, aid_request: AidRequest, query: str) -> list:
         stance.title if stance else "",
         stance.position if stance else "",
         latest.responded_on.isoformat() if latest else "",
+        aid_request.review_state,
     ]
 
 
@@ -131,6 +133,7 @@ def _copied_columns(request: HttpRequest) -> tuple[dict, dict]:
         "mode": "mode",
         "current_stance": "latest_response__stance__title",
         "current_stance_position": "latest_response__stance__position",
+        "review_state": "review_state",
     }
     others = {
         "id": F("pk"),
@@ -235,6 +238,7 @@ CONTRIBUTION_COLUMNS = {
     "status": lambda c: c.status,
     "given_on": lambda c: c.given_on.isoformat() if c.given_on else "",
     "given_on_precision": lambda c: c.given_on_precision,
+    "review_state": lambda c: c.review_state,
 }
 EVENT_COLUMNS = {
     "slug": lambda e: e.slug,
@@ -244,6 +248,7 @@ EVENT_COLUMNS = {
     "occurred_on_precision": lambda e: e.occurred_on_precision,
     "location": lambda e: e.location,
     "summary": lambda e: e.summary,
+    "review_state": lambda e: e.review_state,
 }
 ACTION_COLUMNS = {
     "slug": lambda a: a.slug,
@@ -254,4 +259,5 @@ ACTION_COLUMNS = {
     "occurred_on_precision": lambda a: a.occurred_on_precision,
     "summary": lambda a: a.summary,
     "request_id": lambda a: a.request_id or "",
+    "review_state": lambda a: a.review_state,
 }

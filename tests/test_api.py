@@ -154,6 +154,7 @@ def test_csv_export_of_the_filtered_list(api, seeded):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 4
     assert {row["status"] for row in rows} == {"declined"}
+    assert {row["review_state"] for row in rows} == {"reviewed"}
 
 
 def test_csv_export_reports_a_bad_filter_as_csv(api, seeded):
