@@ -40,7 +40,9 @@ def follow_start(*, email: str, target) -> FollowStarted:
     nothing is kept."""
     subscriber, _ = Subscriber.objects.select_for_update().get_or_create(email=email.lower())
     subscription, _ = Subscription.objects.get_or_create(
-        subscriber=subscriber, target=target_key(target), defaults={"target_name": str(target)}
+        subscriber=subscriber,
+        target=target_key(target),
+        defaults={"target_name": str(target)[:300]},
     )
     if subscription.confirmed_at:
         return FollowStarted.ALREADY
