@@ -148,7 +148,7 @@ def batch_dispatch() -> list[Event]:
     one digest for each confirmed address that follows anything they involve. The events told."""
     now = timezone.now()
     events = list(
-        Event.objects.select_for_update(skip_locked=True)
+        Event.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("record_type")
         .filter(dispatched_at__isnull=True)
         .order_by("created_at")[:BATCH_SIZE]
