@@ -1,22 +1,56 @@
-"""The dashboard's timeline: requests, responses and stance changes per month, as an SVG."""
+"""The dashboard's timeline: requests, responses, stance changes and actions per month, as an
+SVG. A fact dated only by its year is drawn across its year, not on 1 January.
+
+Requests and responses are counted from their tallies (requests_app/tallies.py), so the chart
+costs the same whatever the number of rows; stances and actions are few (a government's
+positions, its dated acts) and counted from their tables.
+"""
 
 import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, OuterRef, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.urls import reverse
 
-from .models import Action, AidRequest, AidResponse, Citation, PolicyStance
+from .models import Action, AidRequest, AidResponse, DatePrecision, PolicyStance, Tally
 
 WIDTH, LEFT, RIGHT = 960, 150, 20
 LANE_HEIGHT, TOP = 56, 36
 
 
+@dataclass(frozen=True)
+class Period:
+    """A month, or a whole year for facts dated only by their year."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """'2024-07' or '2024'."""
+        if len(text) == 4:
+            year = int(text)
+            return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        first = datetime.datetime.strptime(text, "%Y-%m").date()
+        return cls(first, _month_end(first))
+
+    @classmethod
+    def of(cls, day: datetime.date, precision: str) -> "Period":
+        return cls.parse(f"{day:%Y}" if precision == DatePrecision.YEAR else f"{day:%Y-%m}")
+
+    @property
+    def is_year(self) -> bool:
+        return self.last.month == 12 and self.first.month == 1 and self.last.day == 31
+
+    def __str__(self) -> str:
+        return f"{self.first:%Y}" if self.is_year else f"{self.first:%B %Y}"
+
+
 @dataclass
 class Mark:
     x: float
+    width: float
     y: float
     radius: float
     count: int
@@ -30,43 +64,7 @@ class Lane:
     title: str
     y: float
     marks: list[Mark]
-
-
-def _month_counts(queryset, date_field: str, kind_field: str) -> dict:
-    """{month: {kind: count}} in one query."""
-    rows = (
-        queryset.exclude(**{f"{date_field}__isnull": True})
-        .annotate(month=TruncMonth(date_field))
-        .values_list("month", kind_field)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    months: dict = {}
-    for month, kind, count in rows:
-        months.setdefault(month, {})
-        months[month][kind] = months[month].get(kind, 0) + count
-    return months
-
-
-def _month_reported(queryset, date_field: str) -> dict:
-    """{month: the day by which articles had reported all of that month's facts}, in one
-    query: the list as of that day shows them."""
-    field = Citation.target_field_for(queryset.model)
-    first_reported = (
-        Citation.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(day=Min("source__published_on"))
-        .values("day")
-    )
-    rows = (
-        queryset.exclude(**{f"{date_field}__isnull": True})
-        .annotate(month=TruncMonth(date_field), reported=Subquery(first_reported))
-        .values_list("month")
-        .annotate(day=Max("reported"))
-        .order_by()
-    )
-    return dict(rows)
+    legend: list[tuple[str, str]]
 
 
 def _month_end(month: datetime.date) -> datetime.date:
@@ -74,40 +72,50 @@ def _month_end(month: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
+def _tallied(subject: str) -> dict[Period, dict[str, int]]:
+    """{period: {kind: count}} from a tally keyed 'period:kind'."""
+    periods: dict = {}
+    for key, count in Tally.objects.counts(subject).items():
+        period, kind = key.split(":", 1)
+        periods.setdefault(Period.parse(period), {})[kind] = count
+    return periods
+
+
+def _counted(queryset, date_field: str, kind_field: str) -> dict[Period, dict[str, int]]:
+    """{period: {kind: count}} of a small table, in one query."""
+    rows = (
+        queryset.exclude(**{f"{date_field}__isnull": True})
+        .values_list(date_field, f"{date_field}_precision", kind_field)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    periods: dict = {}
+    for day, precision, kind, count in rows:
+        by_kind = periods.setdefault(Period.of(day, precision), {})
+        by_kind[kind] = by_kind.get(kind, 0) + count
+    return periods
+
+
 def build_timeline(request_list_url: str) -> dict | None:
+    # (one, many, {period: {kind: count}}, kinds)
     lanes_data = [
+        ("request made", "requests made", _tallied("request_period_status"), AidRequest.Status),
+        ("response", "responses", _tallied("response_period_decision"), AidResponse.Decision),
         (
-            "Requests made",
-            _month_counts(AidRequest.objects, "made_on", "status"),
-            AidRequest.Status,
-        ),
-        (
-            "Responses",
-            _month_counts(AidResponse.objects, "responded_on", "decision"),
-            AidResponse.Decision,
-        ),
-        (
-            "Stance changes",
-            _month_counts(PolicyStance.objects, "in_force_from", "position"),
+            "stance change",
+            "stance changes",
+            _counted(PolicyStance.objects, "in_force_from", "position"),
             PolicyStance.Position,
         ),
-        (
-            "Actions",
-            _month_counts(Action.objects, "occurred_on", "kind"),
-            Action.Kind,
-        ),
+        ("action", "actions", _counted(Action.objects, "occurred_on", "kind"), Action.Kind),
     ]
-    reported = {
-        AidResponse.Decision: _month_reported(AidResponse.objects, "responded_on"),
-        PolicyStance.Position: _month_reported(PolicyStance.objects, "in_force_from"),
-    }
     # A lane with nothing in it (no action reported yet) is left out.
-    lanes_data = [lane for lane in lanes_data if lane[1]]
-    months = sorted({month for _, counts, _ in lanes_data for month in counts})
-    if not months:
+    lanes_data = [lane for lane in lanes_data if lane[2]]
+    periods = sorted({period.first for *_, counts, _ in lanes_data for period in counts})
+    if not periods:
         return None
-    first = months[0].replace(month=1)
-    last = _month_end(months[-1].replace(month=12))
+    first = periods[0].replace(month=1, day=1)
+    last = datetime.date(max(p.last for *_, counts, _ in lanes_data for p in counts).year, 12, 31)
     span = (last - first).days or 1
     plot = WIDTH - LEFT - RIGHT
 
@@ -115,36 +123,39 @@ def build_timeline(request_list_url: str) -> dict | None:
         return round(LEFT + (day - first).days / span * plot, 1)
 
     lanes = []
-    for number, (title, counts, kinds) in enumerate(lanes_data):
+    for number, (one, many, counts, kinds) in enumerate(lanes_data):
         y = TOP + number * LANE_HEIGHT + LANE_HEIGHT / 2
-        marks = []
-        for month, by_kind in sorted(counts.items()):
+        marks, seen = [], set()
+        for period, by_kind in sorted(counts.items(), key=lambda item: item[0].first):
             count = sum(by_kind.values())
             main_kind = max(by_kind, key=by_kind.get)
+            seen.update(by_kind)
             breakdown = ", ".join(f"{n} {kinds(k).label.lower()}" for k, n in by_kind.items())
             if kinds is AidRequest.Status:
                 url = (
-                    f"{request_list_url}?made_after={month:%Y-%m-%d}"
-                    f"&made_before={_month_end(month):%Y-%m-%d}"
+                    f"{request_list_url}?made_after={period.first:%Y-%m-%d}"
+                    f"&made_before={period.last:%Y-%m-%d}"
                 )
             elif kinds is Action.Kind:
                 url = reverse("tracker:action-list")
             else:
-                # Answers and stance changes: every request as reported once they all were.
-                day = reported[kinds].get(month) or _month_end(month)
-                url = f"{request_list_url}?as_of={day:%Y-%m-%d}"
+                # Answers and stance changes: every request as reported by the period's end.
+                url = f"{request_list_url}?as_of={period.last:%Y-%m-%d}"
+            start, end = x_of(period.first), x_of(period.last)
             marks.append(
                 Mark(
-                    x=x_of(month + datetime.timedelta(days=14)),
+                    x=start if period.is_year else round((start + end) / 2, 1),
+                    width=round(end - start, 1) if period.is_year else 0,
                     y=y,
                     radius=round(5 + 3 * math.sqrt(count), 1),
                     count=count,
                     css=main_kind,
-                    label=f"{month:%B %Y}: {count} {title.lower()} ({breakdown})",
+                    label=f"{period}: {count} {one if count == 1 else many} ({breakdown})",
                     url=url,
                 )
             )
-        lanes.append(Lane(title=title, y=y, marks=marks))
+        legend = [(kind.value, kind.label) for kind in kinds if kind.value in seen]
+        lanes.append(Lane(title=many.capitalize(), y=y, marks=marks, legend=legend))
     ticks = [
         {"x": x_of(datetime.date(year, 1, 1)), "label": year}
         for year in range(first.year, last.year + 1)

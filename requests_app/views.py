@@ -2,6 +2,7 @@ from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from .exports import (
     ACTION_COLUMNS,
@@ -33,6 +34,7 @@ from .models import (
     Qualifier,
     Role,
     SourceArticle,
+    Tally,
 )
 from .pagination import BadCursor, IdPaginator
 from .past import first_reported, moment, restate, stances_on
@@ -45,21 +47,33 @@ DETAIL_ROWS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    status_counts = dict(
-        AidRequest.objects.order_by().values_list("status").annotate(n=Count("pk"))
-    )
-    category_counts = dict(
-        AidRequest.objects.order_by().values_list("item__category").annotate(n=Count("pk"))
-    )
-    latest_responses = AidResponse.objects.select_related(
-        "request__requester", "request__addressee", "responder", "stance"
-    ).order_by("-responded_on", "-pk")[:6]
+    """The answer first: where each most-asked government stands now and what it was asked
+    for, then counts and the timeline. Every count comes from the tallies (tallies.py)."""
+    by_addressee: dict[int, dict[str, int]] = {}
+    for key, count in Tally.objects.counts("request_addressee_status").items():
+        addressee, status = key.split(":", 1)
+        by_addressee.setdefault(int(addressee), {})[status] = count
+    status_counts: dict[str, int] = {}
+    for counts in by_addressee.values():
+        for status, count in counts.items():
+            status_counts[status] = status_counts.get(status, 0) + count
+    per_item = {int(item): n for item, n in Tally.objects.counts("request_item").items()}
+    items = Item.objects.in_bulk(per_item)
+    category_counts: dict[str, int] = {}
+    for item_id, count in per_item.items():
+        category = items[item_id].category
+        category_counts[category] = category_counts.get(category, 0) + count
+    most_asked = sorted(per_item, key=lambda item_id: (-per_item[item_id], items[item_id].name))
     return render(
         request,
         "requests_app/home.html",
         {
+            "standings": standings(by_addressee),
+            "most_asked": [(items[item_id], per_item[item_id]) for item_id in most_asked[:6]],
             "status_counts": [
-                (status, status_counts.get(status.value, 0)) for status in AidRequest.Status
+                (status, status_counts[status.value])
+                for status in AidRequest.Status
+                if status.value in status_counts
             ],
             "category_counts": [
                 (category, category_counts[category.value])
@@ -67,10 +81,47 @@ def home(request: HttpRequest) -> HttpResponse:
                 if category.value in category_counts
             ],
             "request_total": sum(status_counts.values()),
-            "latest_responses": latest_responses,
+            "aid_totals": donor_totals(Contribution.objects.all())[:DASHBOARD_DONORS],
+            "latest_responses": AidResponse.objects.select_related(
+                "request__requester", "request__addressee", "responder", "stance"
+            ).order_by("-responded_on", "-pk")[:6],
             "timeline": build_timeline(reverse("tracker:request-list")),
         },
     )
+
+
+# The dashboard answers for the governments asked most, and lists the largest donors' aid.
+DASHBOARD_ADDRESSEES = 3
+DASHBOARD_DONORS = 12
+
+
+def standings(by_addressee: dict[int, dict[str, int]]) -> list[dict]:
+    """For the governments asked most: the stances in force today, and how many of the
+    requests they received were answered, refused, or have no answer reported."""
+    most_asked = sorted(by_addressee, key=lambda pk: -sum(by_addressee[pk].values()))
+    most_asked = most_asked[:DASHBOARD_ADDRESSEES]
+    actors = Actor.objects.in_bulk(most_asked)
+    stances = (
+        PolicyStance.objects.filter(holder__in=most_asked)
+        .select_related("trigger")
+        .latest_in_force_on(timezone.localdate())
+    )
+    pending = AidRequest.Status.PENDING.value
+    rows = []
+    for pk in most_asked:
+        counts = by_addressee[pk]
+        received = sum(counts.values())
+        rows.append(
+            {
+                "actor": actors[pk],
+                "stances": stances.get(pk, []),
+                "received": received,
+                "answered": received - counts.get(pending, 0),
+                "declined": counts.get(AidRequest.Status.DECLINED.value, 0),
+                "unanswered": counts.get(pending, 0),
+            }
+        )
+    return rows
 
 
 def browse(
@@ -169,10 +220,14 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
 
 
 def aid_totals(filterset, page) -> dict:
-    """Totals of the listed aid by donor, status and currency: amounts in different
-    currencies are never added together."""
-    totals = (
-        filterset.qs.exclude(amount=None)
+    return {"totals": donor_totals(filterset.qs)}
+
+
+def donor_totals(contributions):
+    """Totals of aid by donor, status and currency: amounts in different currencies are never
+    added together."""
+    return (
+        contributions.exclude(amount=None)
         .order_by("donor__name", "status", "currency")
         .values("donor__name", "status", "currency")
         .annotate(
@@ -182,7 +237,6 @@ def aid_totals(filterset, page) -> dict:
             qualified=Count("pk", filter=~Q(amount_qualifier=Qualifier.EXACT)),
         )
     )
-    return {"totals": totals}
 
 
 def event_list(request: HttpRequest) -> HttpResponse:

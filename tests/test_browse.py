@@ -1,6 +1,7 @@
 """What a reader sees on the pages, filters included, with the seed data."""
 
 import csv
+import datetime
 import html as html_lib
 import io
 import re
@@ -167,12 +168,39 @@ def test_dashboard_shows_counts_and_a_linked_timeline(client, seeded):
     html = page(client, reverse("tracker:home"))
     assert '<svg viewBox="0 0 960' in html
     assert html.count('class="timeline-chart__mark') >= 8
+    # The marks are no links (an image holds no focusable element): the list below has them.
+    assert "<a" not in html[html.index("<svg") : html.index("</svg>")]
     assert f"{LIST}?made_after=2024-11-01&amp;made_before=2024-11-30" in html
     assert "November 2024: 5 requests made" in html
-    # Answers and stance changes open the list as reported once the news reported them: June's
-    # "reconsider" in July, November's refusals on the 28th.
-    assert f"{LIST}?as_of=2024-07-12" in html
-    assert f"{LIST}?as_of=2024-11-28" in html
+    # Answers and stance changes open the list as reported by the end of their month.
+    assert f"{LIST}?as_of=2024-06-30" in html
+    assert f"{LIST}?as_of=2024-11-30" in html
+    # The legend names the colours.
+    assert 'swatch--declined" aria-hidden="true"></span>Declined' in html
+
+
+def test_dashboard_answers_where_the_addressee_stands(client, seeded):
+    """The answer first: South Korea's stances in force today and its requests' answers."""
+    html = page(client, reverse("tracker:home"))
+    korea = html[html.index('id="standing-south-korea"') :]
+    korea = korea[: korea.index("</article>")]
+    assert "requests received</a>:" in korea
+    assert "with no answer reported" in korea
+    assert 'class="position position--' in korea
+    assert "Most asked for" in html
+    # Only the statuses some request has.
+    statuses = html[html.index('id="by-status"') : html.index('id="by-category"')]
+    assert '<span class="count__number">0</span>' not in statuses
+
+
+def test_a_year_only_date_spans_its_year(client, seeded):
+    request = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    AidRequest.objects.filter(pk=request.pk).update(
+        made_on=datetime.date(2023, 1, 1), made_on_precision="year"
+    )
+    html = page(client, reverse("tracker:home"))
+    assert "2023: 1 request made" in html
+    assert "in the year</text>" in html
 
 
 def test_request_detail_shows_sources_that_differ_side_by_side(client, seeded):
