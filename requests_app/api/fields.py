@@ -75,15 +75,21 @@ class LinkField(serializers.Field):
 
     @cached_property
     def template(self) -> str:
+        return self.url_template(self.context.get("request"))
+
+    def url_template(self, request) -> str:
+        """The route's URL with a placeholder for the lookup, absolute if there is a request."""
         url = reverse(self.view_name, kwargs={self.lookup: self.PLACEHOLDER[self.lookup]})
-        request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    def fill(self, template: str, value) -> str:
+        return template.replace(f"/{self.PLACEHOLDER[self.lookup]}/", f"/{value}/", 1)
 
     def to_representation(self, record) -> str:
         value = record
         for name in self.attribute.split("."):
             value = getattr(value, name)
-        return self.template.replace(f"/{self.PLACEHOLDER[self.lookup]}/", f"/{value}/", 1)
+        return self.fill(self.template, value)
 
 
 def api_url(view_name: str, lookup: str = "slug") -> LinkField:

@@ -23,15 +23,17 @@ class Pagination(PlainPagination):
     which `count_is_estimate` says."""
 
     cursor_query_param = "cursor"
+    # Loads the page's rows; the fast read path (api/reads.py) uses one that gives their ids.
+    paginator_class = IdPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # The page's rows are loaded from the view's queryset, without its filters again.
         rows = view.get_queryset() if view is not None else queryset
-        self.django_paginator_class = functools.partial(IdPaginator, rows=rows)
+        self.django_paginator_class = functools.partial(self.paginator_class, rows=rows)
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
-        paginator = IdPaginator(queryset, self.get_page_size(request), rows=rows)
+        paginator = self.paginator_class(queryset, self.get_page_size(request), rows=rows)
         try:
             self.page = paginator.cursor_page(request.query_params[self.cursor_query_param])
         except BadCursor as error:

@@ -1,0 +1,244 @@
+"""The fast read path (requests_app/api/reads.py) answers every API list and detail, with every
+filter, exactly as DRF's serializers do: the same fields, values and key order."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+
+from requests_app import services
+from requests_app.api import reads, urls, views
+from requests_app.models import (
+    Actor,
+    AidResponse,
+    Citation,
+    Item,
+    SourceArticle,
+)
+
+ENDPOINTS = {
+    prefix: viewset
+    for prefix, viewset, _ in urls.router.registry
+    if issubclass(viewset, views.CuratedViewSet)
+}
+
+# Values of every filter of each endpoint's FilterSet, chosen to match seed rows; a choice
+# filter is tried with each of its choices.
+FILTER_VALUES = {
+    "changed_since": ["2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"],
+    "reviewed": ["true", "false"],
+    "q": ["air", "korea", "kyiv"],
+    "requester": ["ukraine"],
+    "addressee": ["south-korea"],
+    "voiced_by": ["rustem-umerov"],
+    "item": ["cheongung"],
+    "made_after": ["2024-10-01"],
+    "made_before": ["2024-10-31"],
+    "source": ["1"],
+    "as_of": ["2024-07-15"],
+    "publisher": ["kyiv-post", "euromaidan-press"],
+    "request": ["1", "9"],
+    "responder": ["south-korea"],
+    "stance": ["kr-no-weapons-to-conflict-zones"],
+    "responded_after": ["2024-11-01"],
+    "responded_before": ["2024-06-30"],
+    "holder": ["south-korea"],
+    "in_force_on": ["2024-07-01"],
+    "donor": ["south-korea"],
+    "recipient": ["ukraine"],
+    "actor": ["russia", "ukraine"],
+    "counterpart": ["south-korea"],
+    "person": ["rustem-umerov"],
+    "organisation": ["south-korea"],
+    "is_current": ["true", "false"],
+    "response": ["1"],
+}
+
+
+def filter_values(name: str, f) -> list[str]:
+    if name == "ordering":
+        return [choice for choice, _ in f.field.choices if choice]
+    if hasattr(f, "extra") and "choices" in f.extra:
+        return [value for value, _ in f.extra["choices"]]
+    return FILTER_VALUES[name]
+
+
+@pytest.fixture
+def disputed_and_linked(seeded):
+    """Records the seed lacks: answers that conflict with each other, a disputing citation, a
+    relayed one, an item with a maker, a family and a price, a request nobody voiced."""
+    declined = AidResponse.objects.get(slug="ua-kr-2024-11-cheongung-declined")
+    article = declined.citations.first().source
+    quote = declined.citations.first().quote
+    other = services.response_save(
+        response=AidResponse(
+            slug="kr-cheongung-considered",
+            request=declined.request,
+            responder=declined.responder,
+            responded_on=datetime.date(2024, 11, 29),
+            decision=AidResponse.Decision.UNDER_CONSIDERATION,
+            summary="Considered after all.",
+        ),
+        conflicts_with=[declined],
+        citations=[Citation(source=article, quote=quote, relation=Citation.Relation.DISPUTES)],
+    )
+    services.record_save(
+        record=Citation(
+            source=article,
+            quote=quote,
+            request=declined.request,
+            attribution=Citation.Attribution.RELAYED,
+            relayed_from=article.publisher or Actor.objects.filter(kind="media_outlet").first(),
+            note="Relayed.",
+        )
+    )
+    item = Item.objects.get(slug="cheongung")
+    item.maker = Actor.objects.get(slug="lig-nex1")
+    item.variant_of = Item.objects.get(slug="air-defence-systems")
+    item.unit_cost, item.unit_cost_currency = Decimal("1234.50"), "USD"
+    services.record_save(record=item)
+    return other
+
+
+def urls_of(prefix: str, viewset) -> list[str]:
+    """The list with no filter, with each value of each filter, and every record's detail."""
+    base = f"/api/v1/{prefix}/"
+    found = [f"{base}?page_size=100"]
+    for name, f in viewset.filterset_class.base_filters.items():
+        found += [f"{base}?page_size=100&{name}={value}" for value in filter_values(name, f)]
+    lookup = viewset.lookup_field
+    model = viewset.serializer_class.Meta.model
+    found += [f"{base}{value}/" for value in model.objects.values_list(lookup, flat=True)]
+    return found
+
+
+@pytest.fixture
+def reader(client, django_user_model):
+    """A signed-in reader: nothing they read comes from the page cache."""
+    client.force_login(django_user_model.objects.create_user("reader"))
+    return client
+
+
+def answers(client, url: str, monkeypatch) -> tuple[dict, dict]:
+    """The fast path's JSON and DRF's for one address."""
+    fast = client.get(url)
+    with monkeypatch.context() as patch:
+        patch.setattr(views.CuratedViewSet, "reads_fast", lambda self: False)
+        slow = client.get(url)
+    assert fast.status_code == slow.status_code == 200, (url, fast.content[:300])
+    return json.loads(fast.content), json.loads(slow.content)
+
+
+@pytest.mark.parametrize("prefix", sorted(ENDPOINTS))
+def test_fast_reads_equal_the_serializers_on_every_filter_and_record(
+    prefix, disputed_and_linked, reader, monkeypatch
+):
+    matched = 0
+    for url in urls_of(prefix, ENDPOINTS[prefix]):
+        fast, slow = answers(reader, url, monkeypatch)
+        assert fast == slow, url
+        # Same keys in the same order, at every depth.
+        assert json.dumps(fast) == json.dumps(slow), url
+        matched += len(fast.get("results", [fast]))
+    assert matched
+
+
+def test_the_fast_path_serves_json_reads_and_drf_the_browsable_api(seeded, client):
+    fast = client.get("/api/v1/requests/")
+    browsable = client.get("/api/v1/requests/?format=api")
+    assert fast.headers["Content-Type"] == "application/json"
+    assert fast.renderer_context["view"].reads_fast()
+    assert not browsable.renderer_context["view"].reads_fast()
+    assert browsable.headers["Content-Type"].startswith("text/html")
+
+
+def test_a_view_of_the_past_is_read_by_drf(seeded, client):
+    response = client.get("/api/v1/requests/?as_of=2024-07-15")
+    assert response.status_code == 200
+    assert not response.renderer_context["view"].reads_fast()
+
+
+def test_disputes_and_conflicts_show_on_the_fast_path(disputed_and_linked, client):
+    detail = client.get(f"/api/v1/requests/{disputed_and_linked.request_id}/").json()
+    answers = {r["id"]: r for r in detail["responses"]}
+    assert answers[disputed_and_linked.pk]["disputed"] is True
+    response = client.get(f"/api/v1/responses/{disputed_and_linked.pk}/").json()
+    assert [r["id"] for r in response["conflicts_with"]] == list(
+        disputed_and_linked.conflicts_with.values_list("pk", flat=True)
+    )
+    item = client.get("/api/v1/items/cheongung/").json()
+    assert item["unit_cost"] == "1234.50"
+    assert item["maker"]["slug"] == "lig-nex1"
+
+
+@pytest.mark.parametrize("prefix", ["requests", "responses", "events", "citations", "actors"])
+def test_a_fast_list_runs_as_many_queries_for_50_rows_as_for_5(prefix, seeded, client):
+    """The seed is too small: copies of its records make 50 rows."""
+    make_rows(prefix, 50)
+
+    def queries(size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/api/v1/{prefix}/?page_size={size}")
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == size
+        return len(captured)
+
+    assert queries(5) == queries(50)
+
+
+def make_rows(prefix: str, count: int) -> None:
+    """At least `count` rows in the list, each with the relations of a seed row."""
+    model = ENDPOINTS[prefix].serializer_class.Meta.model
+    for i in range(count - model.objects.count()):
+        if prefix == "actors":
+            services.record_save(
+                record=Actor(slug=f"extra-{i}", name=f"Extra {i}", kind=Actor.Kind.COUNTRY)
+            )
+            continue
+        if prefix == "citations":
+            first = Citation.objects.filter(request__isnull=False).first()
+            services.record_save(
+                record=Citation(source=first.source, quote=first.quote, request=first.request)
+            )
+            continue
+        # The fact with the most citations (and, for an answer, conflicts), copied.
+        template = model.objects.annotate(n=Count("citations")).order_by("-n").first()
+        copy = model.objects.get(pk=template.pk)
+        links = {f.name: list(getattr(copy, f.name).all()) for f in model._meta.many_to_many}
+        copy.pk = copy.id = None
+        copy.slug = f"{template.slug}-copy-{i}"
+        citations = [
+            Citation(source=c.source, quote=c.quote, relation=c.relation)
+            for c in template.citations.all()
+        ]
+        services.record_save(record=copy, related=links, citations=citations)
+
+
+def test_a_field_the_plan_does_not_know_is_refused():
+    class WithMethod(serializers.ModelSerializer):
+        shout = serializers.SerializerMethodField()
+
+        class Meta:
+            model = SourceArticle
+            fields = ["id", "shout"]
+
+    class WithProperty(serializers.ModelSerializer):
+        display = serializers.CharField(source="published_on_display")
+
+        class Meta:
+            model = SourceArticle
+            fields = ["id", "display"]
+
+    for serializer in (WithMethod, WithProperty):
+        with pytest.raises(reads.ReadPlanError):
+            reads.plan_for(serializer)
+
+
+def test_every_endpoint_has_a_plan():
+    for viewset in ENDPOINTS.values():
+        assert reads.plan_for(viewset.serializer_class).write is not None
