@@ -1,0 +1,112 @@
+"""The dashboard and the conflicts page cost the same whatever the number of rows: counts
+come from tallies the database keeps on every write, disputed facts from partial indexes."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from requests_app import tallies
+from requests_app.models import AidRequest, Tally
+
+NOV_28 = datetime.date(2024, 11, 28)
+
+
+@pytest.fixture
+def some_requests(make_request, record_response, make_stance, make_item):
+    """Requests to two items, one answered, one dated only by its year."""
+    stance = make_stance()
+    answered = make_request("answered")
+    record_response(answered, "declined", NOV_28, stance=stance)
+    make_request("year-only", made_on=datetime.date(2023, 1, 1), made_on_precision="year")
+    make_request("radar", item=make_item("radar", name="Radar", category="radar"))
+    return answered
+
+
+def kept() -> dict:
+    return {(t.subject, t.key): t.n for t in Tally.objects.filter(n__gt=0)}
+
+
+def counted_again() -> dict:
+    tallies.rebuild(connection)
+    return kept()
+
+
+def test_the_tallies_count_what_the_tables_hold(some_requests):
+    assert Tally.objects.counts("request_period_status") == {
+        "2024-11:declined": 1,
+        "2023:pending": 1,
+        "2024-11:pending": 1,
+    }
+    assert kept() == counted_again()
+
+
+def test_the_tallies_follow_every_write_path(some_requests):
+    # A bulk update and a raw delete skip the services: the triggers still count them.
+    AidRequest.objects.filter(slug="radar").update(status="withdrawn")
+    AidRequest.objects.filter(slug="year-only").update(made_on_precision="day")
+    gone = AidRequest.objects.get(slug="year-only").pk
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM requests_app_citation WHERE request_id = %s", [gone])
+        cursor.execute("DELETE FROM requests_app_aidrequest WHERE id = %s", [gone])
+    assert "2023:pending" not in Tally.objects.counts("request_period_status")
+    assert kept() == counted_again()
+
+
+@pytest.mark.parametrize("url_name", ["tracker:home", "tracker:conflicts"])
+def test_the_same_queries_for_few_or_many_rows(
+    queries_for, make_request, record_response, url_name
+):
+    make_request("first")
+    few = queries_for(reverse(url_name))
+    for number in range(5):
+        record_response(make_request(f"more-{number}"), "declined", NOV_28)
+
+    assert queries_for(reverse(url_name)) == few
+
+
+# The tables that grow with the news; the few rows the pages read from them come from indexes.
+# (The links between contradicting responses are all disputes: the conflicts page reads them.)
+LARGE_TABLES = {"requests_app_aidrequest", "requests_app_aidresponse", "requests_app_citation"}
+
+
+def full_reads(plan: dict) -> list[str]:
+    """The plan's reads of a large table that are not bounded by an index condition, a partial
+    index or a LIMIT over an ordered index."""
+    found = []
+    node = plan
+    if node.get("Relation Name") in LARGE_TABLES:
+        bounded = {"Index Cond", "Recheck Cond"} & set(node) or node.get("Index Name", "").endswith(
+            ("_noted", "_disputes", "_newest_id")
+        )
+        if not bounded:
+            found.append(f"{node['Node Type']} on {node['Relation Name']}")
+    for child in node.get("Plans", []):
+        found += full_reads(child)
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.parametrize("url_name", ["tracker:home", "tracker:conflicts"])
+def test_postgresql_reads_no_large_table_whole(client, some_requests, url_name):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(url_name)).status_code == 200
+    with connection.cursor() as cursor:
+        # Tables this small are cheaper to scan whole and join by hashing: ask for the plans
+        # that large tables get, rows looked up from indexes.
+        for method in ("seqscan", "hashjoin", "mergejoin"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        problems = {}
+        for query in captured:
+            sql = query["sql"]
+            if not sql.startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            (plan,) = cursor.fetchone()
+            plan = plan if isinstance(plan, list) else json.loads(plan)
+            if reads := full_reads(plan[0]["Plan"]):
+                problems[sql[:120]] = reads
+    assert problems == {}, json.dumps(problems, indent=1)
