@@ -313,3 +313,5 @@ def test_every_kind_of_fact_page_marks_its_second_reading(client, seeded):
         assert reviewed in client.get(fact.get_absolute_url()).content.decode(), fact
     roles = client.get(reverse("tracker:actor-detail", args=["rustem-umerov"]))
     assert reviewed in roles.content.decode()
+    for url_name in ["tracker:event-list", "tracker:action-list", "tracker:contribution-list"]:
+        assert reviewed in client.get(reverse(url_name)).content.decode(), url_name
