@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from .models import Action, AidRequest, AidResponse, DatePrecision, PolicyStance, Tally
 
-WIDTH, LEFT, RIGHT = 960, 150, 20
-LANE_HEIGHT, TOP = 56, 36
+WIDTH, LEFT, RIGHT = 960, 20, 20
+LANE_HEIGHT, TOP = 64, 36
 
 
 @dataclass(frozen=True)
