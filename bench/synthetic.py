@@ -26,6 +26,7 @@ from requests_app.models import (
     PolicyStance,
     SourceArticle,
 )
+from requests_app.services.history import requests_history_refresh
 
 FIRST_DAY = datetime.date(2014, 1, 1)
 DAYS = (datetime.date(2025, 12, 31) - FIRST_DAY).days
@@ -277,6 +278,9 @@ class Generator:
             )
         )
         self.report("  statuses derived from responses")
+        ids = synthetic.values_list("pk", flat=True)
+        requests_history_refresh(request_ids=ids.iterator())
+        self.report("  reported histories derived")
 
     def run(self) -> None:
         steps = [

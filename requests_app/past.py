@@ -1,28 +1,26 @@
 """What was known when: every read of the record as the sources had reported it by a day.
 
 A fact is known on a day when an article published by then cites it
-(`FactQuerySet.known_on`); a request's status then is the decision of the latest answer known
-by then. These views of the past are computed, never saved.
+(`FactQuerySet.known_on`, from the date the database keeps of each fact's first report); a
+request's status then is the decision of the latest answer known by then, kept as the
+request's history (StatusSpan) by the requests service. Loaded rows are restated here, never
+saved.
 """
 
 import datetime
 
-from django.db.models import Max, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .models import AidRequest, AidResponse, PolicyStance, SourceArticle
+from .models import AidRequest, AidResponse, PolicyStance, SourceArticle, StatusSpan
 
 
 def requests_as_of(requests, day: datetime.date):
     """The requests that sources had reported by `day`, with the status they reported then
-    aliased as `status_then`, to filter and sort by (`restate()` puts it on loaded rows)."""
-    latest = AidResponse.objects.known_on(day).decisive().filter(request=OuterRef("pk"))
-    return requests.known_on(day).alias(
-        status_then=Coalesce(
-            Subquery(latest.values("decision")[:1]), Value(AidRequest.Status.PENDING)
-        )
-    )
+    aliased as `status_then`, to sort by (`restate()` puts it on loaded rows): both read from
+    what the database keeps, each request's first report and its history (StatusSpan)."""
+    then = StatusSpan.objects.on(day).filter(request=OuterRef("pk"))
+    return requests.known_on(day).alias(status_then=Subquery(then.values("status")[:1]))
 
 
 def restate(aid_requests: list[AidRequest], day: datetime.date) -> list[AidRequest]:

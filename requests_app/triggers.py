@@ -1,10 +1,16 @@
-"""The data version, raised by the database itself on every write to a curated table.
+"""What the database keeps by itself: the data version, and when each fact was first reported.
+
+The data version is raised by the database itself on every write to a curated table.
 
 Pages are cached under the data version (aidtracker/cache.py). A trigger on every curated
 table, and on the tables of their many-to-many links, raises it in the writer's transaction,
 so no write path (the services, the admin, the API, loaddata, a shell, raw SQL) can leave a
 cached page stale. A migration installs the triggers; they are installed again after every
 migrate, because SQLite drops a table's triggers when a migration rebuilds the table.
+
+Each fact's `first_reported_on` (the publication date of the earliest article citing it), which
+`as_of` views filter on, is kept the same way: triggers on citations, on articles' dates and on
+new facts recompute it, whatever path wrote them.
 """
 
 from django.apps import apps
@@ -60,9 +66,100 @@ def install(connection) -> None:
                     )
 
 
+def _first_reported(fact, where: str) -> str:
+    """SQL recomputing `first_reported_on` of the rows of `fact` that `where` selects."""
+    from .models import Citation, SourceArticle
+
+    table = fact._meta.db_table
+    column = fact.citations.rel.field.column
+    return (
+        f'UPDATE "{table}" SET first_reported_on = ('
+        f'SELECT MIN(s.published_on) FROM "{Citation._meta.db_table}" c '
+        f'JOIN "{SourceArticle._meta.db_table}" s ON s.id = c.source_id '
+        f'WHERE c."{column}" = "{table}".id) WHERE {where};'
+    )
+
+
+def first_reported_triggers() -> list[tuple[str, str, str, str]]:
+    """(name, table, event, body) of every trigger that keeps `first_reported_on`."""
+    from .models import FACTS, Citation, SourceArticle
+
+    citation = Citation._meta.db_table
+    columns = [fact.citations.rel.field.column for fact in FACTS]
+
+    def for_citation(row: str) -> str:
+        return " ".join(
+            _first_reported(fact, f'id = {row}."{fact.citations.rel.field.column}"')
+            for fact in FACTS
+        )
+
+    moved = ", ".join(["source_id", *columns])
+    triggers = [
+        ("citation_reports_insert", citation, "INSERT", for_citation("NEW")),
+        ("citation_reports_delete", citation, "DELETE", for_citation("OLD")),
+        (
+            "citation_reports_update",
+            citation,
+            f"UPDATE OF {moved}",
+            for_citation("NEW") + " " + for_citation("OLD"),
+        ),
+        (
+            "source_dates_reports",
+            SourceArticle._meta.db_table,
+            "UPDATE OF published_on",
+            " ".join(
+                _first_reported(
+                    fact,
+                    f'id IN (SELECT "{fact.citations.rel.field.column}" FROM "{citation}" '
+                    "WHERE source_id = NEW.id)",
+                )
+                for fact in FACTS
+            ),
+        ),
+    ]
+    for fact in FACTS:
+        table = fact._meta.db_table
+        triggers.append((f"{table}_reports", table, "INSERT", _first_reported(fact, "id = NEW.id")))
+    return triggers
+
+
+def install_first_reported(connection) -> None:
+    """Create (or re-create) the triggers that keep `first_reported_on`."""
+    with connection.cursor() as cursor:
+        for name, table, event, body in first_reported_triggers():
+            if connection.vendor == "postgresql":
+                function = f"aidtracker_{name}"
+                cursor.execute(
+                    f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+                    f"AS $$ BEGIN {body} RETURN NULL; END $$"
+                )
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW '
+                    f"EXECUTE FUNCTION {function}()"
+                )
+            else:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW '
+                    f"BEGIN {body} END"
+                )
+
+
+def refresh_first_reported(connection) -> None:
+    """Recompute `first_reported_on` of every fact (once, when the column is made)."""
+    from .models import FACTS
+
+    everything = "TRUE" if connection.vendor == "postgresql" else "1"
+    with connection.cursor() as cursor:
+        for fact in FACTS:
+            cursor.execute(_first_reported(fact, everything))
+
+
 def install_after_migrate(sender, using: str, **kwargs) -> None:
     """post_migrate: put back triggers a table rebuild dropped."""
     from django.db import connections
 
     if apps.is_installed("requests_app"):
         install(connections[using])
+        install_first_reported(connections[using])

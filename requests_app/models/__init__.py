@@ -1,6 +1,6 @@
 from .actions import Action
 from .actors import Actor, ActorAlias, Role
-from .aid import AidRequest, AidResponse, Contribution
+from .aid import AidRequest, AidResponse, Contribution, StatusSpan
 from .amounts import Qualifier
 from .base import DataVersion, Tally
 from .context import Event, PolicyStance
@@ -48,5 +48,6 @@ __all__ = [
     "Qualifier",
     "Role",
     "SourceArticle",
+    "StatusSpan",
     "Tally",
 ]

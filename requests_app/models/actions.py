@@ -5,11 +5,18 @@ from simple_history.models import HistoricalRecords
 
 from .actors import Actor
 from .aid import AidRequest
-from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
+from .base import (
+    Disputable,
+    FactQuerySet,
+    Reported,
+    Reviewable,
+    SluggedModel,
+    review_constraints,
+)
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
-class Action(Disputable, Reviewable, SluggedModel):
+class Action(Disputable, Reported, Reviewable, SluggedModel):
     """A directed initiative that answers no request: an offer, a delegation sent,
     intelligence shared, a sanction, a public pledge of support."""
 
@@ -55,7 +62,7 @@ class Action(Disputable, Reviewable, SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["first_reported_on"])
 
     class Meta:
         ordering = ["-occurred_on", "pk"]

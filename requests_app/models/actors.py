@@ -10,6 +10,7 @@ from .base import (
     Disputable,
     FactQuerySet,
     NamedQuerySet,
+    Reported,
     Reviewable,
     SluggedModel,
     TimeStampedModel,
@@ -110,7 +111,7 @@ class RoleQuerySet(FactQuerySet):
         )
 
 
-class Role(Disputable, Reviewable, SluggedModel):
+class Role(Disputable, Reported, Reviewable, SluggedModel):
     """An office a person holds, dated as far as the sources attest it, with the term's own
     start and end where a source reports them."""
 
@@ -167,7 +168,7 @@ class Role(Disputable, Reviewable, SluggedModel):
     )
 
     objects = RoleQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["first_reported_on"])
 
     class Meta:
         ordering = ["person", "held_from"]

@@ -13,7 +13,14 @@ from .amounts import (
     format_amount,
     quantity_constraints,
 )
-from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
+from .base import (
+    Disputable,
+    FactQuerySet,
+    Reported,
+    Reviewable,
+    SluggedModel,
+    review_constraints,
+)
 from .context import PolicyStance
 from .dates import elapsed, format_partial_date, precision_constraint, precision_field
 from .items import Item
@@ -88,7 +95,7 @@ class AidRequestQuerySet(FactQuerySet):
         )
 
 
-class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
+class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
     """One thing one government asked another for, as the sources report it."""
 
     class Status(models.TextChoices):
@@ -174,7 +181,7 @@ class AidRequest(Disputable, Reviewable, VagueQuantity, SluggedModel):
     )
 
     objects = AidRequestQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords(excluded_fields=["search_document", "first_reported_on"])
 
     class Meta:
         # The id last: rows that tie on date and title keep their place between pages.
@@ -250,7 +257,7 @@ class AidResponseQuerySet(FactQuerySet):
         )
 
 
-class AidResponse(Disputable, Reviewable, SluggedModel):
+class AidResponse(Disputable, Reported, Reviewable, SluggedModel):
     """An answer or decision about a request, with the reason given and the stance behind it."""
 
     class Decision(models.TextChoices):
@@ -304,7 +311,9 @@ class AidResponse(Disputable, Reviewable, SluggedModel):
     )
 
     objects = AidResponseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["conflicts_with"])
+    history = HistoricalRecords(
+        m2m_fields=["conflicts_with"], excluded_fields=["first_reported_on"]
+    )
 
     class Meta:
         ordering = ["responded_on", "pk"]
@@ -345,7 +354,38 @@ class AidResponse(Disputable, Reviewable, SluggedModel):
         return AidRequest.Status(self.decision)
 
 
-class Contribution(Disputable, Reviewable, VagueQuantity, SluggedModel):
+class StatusSpanQuerySet(models.QuerySet):
+    def on(self, day):
+        """The spans that cover `day`: one per request known by then."""
+        return self.filter(known_from__lte=day).filter(Q(known_until__gt=day) | Q(known_until=None))
+
+
+class StatusSpan(models.Model):
+    """Days over which a request's reported status stood: from the day an article first
+    reported it (or the answer that changed it) until the next change. Derived from the
+    responses and their first reports by the requests service, never edited; `as_of` views read
+    a request's status on a day from here."""
+
+    request = models.ForeignKey(AidRequest, on_delete=models.CASCADE, related_name="spans")
+    status = models.CharField(max_length=20, choices=AidRequest.Status)
+    known_from = models.DateField()
+    known_until = models.DateField(null=True, help_text="The next change (exclusive); none yet.")
+
+    objects = StatusSpanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["request", "known_from"]
+        indexes = [
+            # Requests with a status on a day, and a request's status on a day.
+            models.Index("status", "known_from", "known_until", name="statusspan_status_on"),
+            models.Index("request", "known_from", name="statusspan_request_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.status} from {self.known_from}"
+
+
+class Contribution(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
     """Aid actually pledged or delivered, in its original currency."""
 
     class Status(models.TextChoices):
@@ -414,7 +454,7 @@ class Contribution(Disputable, Reviewable, VagueQuantity, SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["first_reported_on"])
 
     class Meta:
         ordering = ["-given_on", "pk"]

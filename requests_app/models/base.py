@@ -31,13 +31,9 @@ class FactQuerySet(SlugQuerySet):
 
     def known_on(self, day):
         """The facts that an article published on or before `day` reports (an article dated
-        only by its month or year counts from the first day of it)."""
-        citations = self.model.citations.rel
-        reports = citations.related_model.objects.filter(
-            **{citations.field.name: OuterRef("pk")},
-            source__published_on__lte=day,
-        )
-        return self.filter(Exists(reports))
+        only by its month or year counts from the first day of it): an index lookup on the
+        date each fact was first reported, which the database keeps."""
+        return self.filter(first_reported_on__lte=day)
 
     def uncited(self):
         """Facts no citation supports: none should exist (the services refuse to make one)."""
@@ -95,6 +91,22 @@ class FactQuerySet(SlugQuerySet):
         if day is not None:
             citations = citations.filter(source__published_on__lte=day)
         return self.prefetch_related(models.Prefetch("citations", citations))
+
+
+class Reported(models.Model):
+    """A fact, with the day it was first reported: what `as_of` views filter on."""
+
+    first_reported_on = models.DateField(
+        null=True,
+        editable=False,
+        serialize=False,
+        db_index=True,
+        help_text="When the first article that reports it was published; kept by the database "
+        "(requests_app/triggers.py) from its citations.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Disputable:

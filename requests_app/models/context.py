@@ -5,12 +5,19 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .actors import Actor
-from .base import Disputable, FactQuerySet, Reviewable, SluggedModel, review_constraints
+from .base import (
+    Disputable,
+    FactQuerySet,
+    Reported,
+    Reviewable,
+    SluggedModel,
+    review_constraints,
+)
 from .dates import format_partial_date, precision_constraint, precision_field
 from .items import Item
 
 
-class Event(Disputable, Reviewable, SluggedModel):
+class Event(Disputable, Reported, Reviewable, SluggedModel):
     """Context that moved policy or framed requests: an attack, a treaty, a deployment."""
 
     class Kind(models.TextChoices):
@@ -34,7 +41,7 @@ class Event(Disputable, Reviewable, SluggedModel):
     )
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["actors"])
+    history = HistoricalRecords(m2m_fields=["actors"], excluded_fields=["first_reported_on"])
 
     class Meta:
         ordering = ["occurred_on", "title"]
@@ -74,7 +81,7 @@ class PolicyStanceQuerySet(FactQuerySet):
         return latest
 
 
-class PolicyStance(Disputable, Reviewable, SluggedModel):
+class PolicyStance(Disputable, Reported, Reviewable, SluggedModel):
     """A government's dated position, e.g. South Korea's ban on arms exports to war zones."""
 
     class Position(models.TextChoices):
@@ -144,7 +151,7 @@ class PolicyStance(Disputable, Reviewable, SluggedModel):
     )
 
     objects = PolicyStanceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["first_reported_on"])
 
     class Meta:
         # 'Long-standing' stances (no start date) come first on every database.

@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from alerts import events
 
-from ..models import FACTS, Actor, AidRequest, AidResponse, Citation
+from ..models import CURATED, FACTS, Actor, AidRequest, AidResponse, Citation
 from ..models.base import REVIEW_FIELDS, ReviewState
+from .history import requests_history_refresh, requests_reported_by
 
 
 class StaleEdit(Exception):
@@ -176,6 +177,8 @@ def showing_touch(record) -> None:
     or it in full), so that clients syncing with changed_since fetch them again."""
     now = timezone.now()
     for relation in record._meta.related_objects:
+        if relation.related_model not in CURATED:
+            continue  # derived rows (a request's history) are no representation of it
         rows = relation.related_model.objects.filter(**{relation.field.name: record.pk})
         rows.update(updated_at=now)
         _containers_touch(relation.related_model, rows, now)
@@ -225,6 +228,7 @@ def record_save(
         for fact in _facts_cited(record, saved):
             review_lapse(fact=fact)
     showing_touch(record)
+    requests_history_refresh(request_ids=requests_reported_by(record))
     # Followers and webhooks are told in the next batch, if this transaction commits.
     events.record_saved(record)
     for citation in citations:
@@ -241,7 +245,9 @@ def record_delete(*, record) -> None:
         if linked := set(getattr(record, name).all()):
             raise ProtectedError(f"“{record}” cannot be deleted: {name} name it.", linked)
     _containers_touch(type(record), type(record).objects.filter(pk=record.pk), timezone.now())
+    reported = requests_reported_by(record)
     record.delete()
+    requests_history_refresh(request_ids=reported)
     if isinstance(record, Citation):
         review_lapse(fact=record.target)
 

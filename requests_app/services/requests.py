@@ -8,12 +8,14 @@ from django.utils import timezone
 from alerts import events
 
 from ..models import AidRequest, AidResponse, Citation
+from .history import requests_history_refresh
 from .records import record_delete, record_save
 
 
 @transaction.atomic
 def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
-    """Derive a request's status from its latest decisive response (none: pending)."""
+    """Derive a request's status from its latest decisive response (none: pending), and its
+    reported history."""
     # Lock the request so concurrent writers of its responses derive the status one at a time.
     locked = AidRequest.objects.select_for_update().get(pk=aid_request.pk)
     before = (locked.status, locked.latest_response_id)
@@ -22,6 +24,7 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
         locked.save(update_fields=["status", "latest_response", "updated_at"])
     if locked.status != before[0]:
         events.status_changed(aid_request=locked, before=before[0])
+    requests_history_refresh(request_ids=[locked.pk])
     aid_request.status, aid_request.latest_response = locked.status, locked.latest_response
     aid_request.updated_at = locked.updated_at
     return aid_request
