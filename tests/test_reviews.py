@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app import services
-from requests_app.models import AidRequest, Citation, Contribution
+from requests_app.models import AidRequest, Citation, Contribution, Event
 
 QUEUE = "/admin/review/"
 REFUSAL = "declined the weapon sales"
@@ -340,3 +340,25 @@ def test_the_api_records_a_second_reading_under_the_same_rules(
     assert done.json()["review_state"] == "reviewed"
     saved = AidRequest.objects.get(pk=authored.pk)
     assert (saved.review_state, saved.reviewed_by) == ("reviewed", second_reader)
+
+
+def test_a_changed_link_to_an_actor_returns_a_fact_to_draft(
+    ukraine, south_korea, first_report, second_reader
+):
+    visit = services.record_save(
+        record=Event(
+            title="Delegation visits Seoul",
+            summary="Ukraine's delegation visits Seoul.",
+            kind=Event.Kind.MEETING,
+            occurred_on=datetime.date(2024, 11, 27),
+        ),
+        related={"actors": [ukraine]},
+        citations=first_report(None),
+    )
+    review(visit, second_reader)
+    visit.refresh_from_db()
+
+    services.record_save(record=visit, related={"actors": [ukraine]})
+    assert Event.objects.get(pk=visit.pk).review_state == "reviewed"
+    services.record_save(record=visit, related={"actors": [ukraine, south_korea]})
+    assert Event.objects.get(pk=visit.pk).review_state == "draft"
