@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import F, Prefetch
 from rest_framework import renderers, serializers
 from rest_framework.relations import ManyRelatedField, SlugRelatedField
@@ -170,9 +171,10 @@ class Plan:
         return self.relations[name]
 
 
-def column(model, source: str) -> str | None:
+def column(model, source: str):
     """The values() lookup of a dotted source that ends on a column, through foreign keys that
-    are never null (a null one would make DRF fail or skip the field); None otherwise."""
+    are never null (a null one would make DRF fail or skip the field), and the column's model
+    field; None otherwise."""
     parts = source.split(".")
     for i, part in enumerate(parts):
         try:
@@ -180,11 +182,27 @@ def column(model, source: str) -> str | None:
         except FieldDoesNotExist:
             return None
         if i == len(parts) - 1:
-            return None if model_field.is_relation or not model_field.concrete else "__".join(parts)
+            if model_field.is_relation or not model_field.concrete:
+                return None
+            return "__".join(parts), model_field
         if not (model_field.many_to_one or model_field.one_to_one) or model_field.null:
             return None
         model = model_field.related_model
     return None
+
+
+# DRF fields that represent a value of these model fields as the value itself: no call needed.
+UNCHANGED = {
+    serializers.CharField.to_representation: (models.CharField, models.TextField),
+    serializers.ChoiceField.to_representation: (models.CharField,),
+    serializers.IntegerField.to_representation: (models.IntegerField, models.AutoField),
+    serializers.BooleanField.to_representation: (models.BooleanField,),
+}
+
+
+def unchanged(f, model_field) -> bool:
+    kinds = UNCHANGED.get(type(f).to_representation, ())
+    return isinstance(model_field, kinds)
 
 
 def foreign_key_path(model, source: str):
@@ -217,10 +235,10 @@ def compile_object(serializer, model, plan: Plan, prefix: str) -> Writer:
 def compile_field(f, model, plan: Plan, prefix: str) -> Writer:
     name = f"{type(f.parent).__name__}.{f.field_name}"
     if isinstance(f, LinkField):
-        lookup = column(model, f.attribute)
-        if lookup is None:
+        found = column(model, f.attribute)
+        if found is None:
             raise ReadPlanError(f"{name}: the link's {f.attribute!r} is no column.")
-        key = prefix + lookup
+        key = prefix + found[0]
         plan.columns.add(key)
         return lambda row, links: links.url(f, row[key])
 
@@ -248,10 +266,12 @@ def compile_field(f, model, plan: Plan, prefix: str) -> Writer:
         raise ReadPlanError(f"{name}: {type(f).__name__} is not read by the fast path.")
 
     represent = f.to_representation
-    lookup = column(model, f.source)
-    if lookup is not None:
-        key = prefix + lookup
+    found = column(model, f.source)
+    if found is not None:
+        key = prefix + found[0]
         plan.columns.add(key)
+        if unchanged(f, found[1]):
+            return lambda row, links: row[key]
         return lambda row, links: None if (value := row[key]) is None else represent(value)
 
     derived = registered(DERIVED, model, f.source)
@@ -273,9 +293,10 @@ def compile_field(f, model, plan: Plan, prefix: str) -> Writer:
 def compile_item(child, plan: Plan, name: str) -> Writer:
     """The writer of one row of a to-many relation."""
     if isinstance(child, SlugRelatedField):
-        key = column(plan.model, child.slug_field)
-        if key is None:
+        found = column(plan.model, child.slug_field)
+        if found is None:
             raise ReadPlanError(f"{name}: {child.slug_field!r} is no column.")
+        key = found[0]
         plan.columns.add(key)
         return lambda row, links: row[key]
     if isinstance(child, SummaryField):
