@@ -362,3 +362,16 @@ def test_a_changed_link_to_an_actor_returns_a_fact_to_draft(
     assert Event.objects.get(pk=visit.pk).review_state == "reviewed"
     services.record_save(record=visit, related={"actors": [ukraine, south_korea]})
     assert Event.objects.get(pk=visit.pk).review_state == "draft"
+
+
+def test_a_conflict_linked_to_an_answer_returns_that_answer_to_draft(
+    aid_request, record_response, second_reader
+):
+    declined = record_response(aid_request, "declined", datetime.date(2024, 11, 28))
+    denied = record_response(aid_request, "withdrawn", datetime.date(2024, 11, 29))
+    review(denied, second_reader)
+
+    services.response_save(response=declined, conflicts_with=[denied])
+
+    denied.refresh_from_db()
+    assert denied.review_state == "draft"

@@ -9,7 +9,7 @@ from alerts import events
 
 from ..models import AidRequest, AidResponse, Citation
 from .history import requests_history_refresh
-from .records import record_delete, record_save
+from .records import record_delete, record_save, review_lapse
 
 
 @transaction.atomic
@@ -46,9 +46,12 @@ def response_save(
     record_save(
         record=response, expected_version=expected_version, related=related, citations=citations
     )
-    # A conflict shows on both reports: the other side of a link made or undone changed too.
+    # A conflict shows on both reports: the other side of a link made or undone changed too,
+    # and awaits a second reader again.
     linked = set(response.conflicts_with.values_list("pk", flat=True))
     AidResponse.objects.filter(pk__in=linked ^ linked_before).update(updated_at=timezone.now())
+    for pk in linked ^ linked_before:
+        review_lapse(fact=AidResponse(pk=pk))
     request_refresh_status(aid_request=response.request)
     if before is not None and before.request_id != response.request_id:
         request_refresh_status(aid_request=before.request)
