@@ -147,14 +147,14 @@ def review_fields_save(fact, reason: str, user=None) -> None:
     fact.save(update_fields=[*REVIEW_FIELDS, "version", "updated_at"])
 
 
-def review_lapse(*, fact) -> None:
-    """Return a reviewed or questioned fact to draft: its citations, which its second reader
-    read, have changed."""
+def review_lapse(*, fact, reason: str = "its citations changed") -> None:
+    """Return a reviewed or questioned fact to draft: something its second reader read (its
+    citations, by default) has changed since."""
     locked = type(fact).objects.select_for_update().filter(pk=fact.pk).first()
     if locked is None or locked.review_state == ReviewState.DRAFT:
         return
     review_clear(locked)
-    review_fields_save(locked, "Back to draft: its citations changed")
+    review_fields_save(locked, f"Back to draft: {reason}")
 
 
 def _save_with_new_slug(record) -> None:

@@ -51,7 +51,7 @@ def response_save(
     linked = set(response.conflicts_with.values_list("pk", flat=True))
     AidResponse.objects.filter(pk__in=linked ^ linked_before).update(updated_at=timezone.now())
     for pk in linked ^ linked_before:
-        review_lapse(fact=AidResponse(pk=pk))
+        review_lapse(fact=AidResponse(pk=pk), reason="a conflicting report was linked or unlinked")
     request_refresh_status(aid_request=response.request)
     if before is not None and before.request_id != response.request_id:
         request_refresh_status(aid_request=before.request)
