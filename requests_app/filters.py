@@ -38,6 +38,12 @@ def addressees(request):
     return Actor.objects.filter(Exists(AidRequest.objects.filter(addressee=OuterRef("pk"))))
 
 
+# Dates typed as the help texts, the API and the CSV write them, whatever the browser's locale.
+DAY_INPUT = forms.DateInput(
+    format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "size": 10}
+)
+
+
 class RecordChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField that refuses NUL bytes before they reach the database."""
 
@@ -117,8 +123,8 @@ class FactFilterSet(SyncFilterSet):
         method="filter_reviewed",
         empty_label="Either",
         label="Checked by a second reader",
-        help_text="true: only facts a second curator has read against their sources and "
-        "found sound; false: the others.",
+        help_text="Yes (true): only facts a second curator has read against their sources "
+        "and found sound; no (false): the others.",
     )
     review_state = django_filters.ChoiceFilter(
         choices=ReviewState.choices,
@@ -139,6 +145,9 @@ class ArticleFilter(ModelChoiceFilter):
 
 
 class AidRequestFilter(FactFilterSet):
+    # Shown beside the search box; the others are one tap away.
+    primary = ("q", "status", "addressee", "category")
+
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
@@ -168,7 +177,10 @@ class AidRequestFilter(FactFilterSet):
         help_text="An item's slug, e.g. cheongung.",
     )
     category = django_filters.ChoiceFilter(
-        field_name="item__category", choices=Item.Category.choices, empty_label="Any"
+        field_name="item__category",
+        choices=Item.Category.choices,
+        empty_label="Any",
+        label="Category",
     )
     lethality = django_filters.ChoiceFilter(
         field_name="item__lethality",
@@ -183,20 +195,20 @@ class AidRequestFilter(FactFilterSet):
         field_name="made_on",
         lookup_expr="gte",
         label="Made on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DAY_INPUT,
     )
     made_before = django_filters.DateFilter(
         field_name="made_on",
         lookup_expr="lte",
         label="Made on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DAY_INPUT,
     )
     has_conflict = django_filters.ChoiceFilter(
         choices=[("true", "Yes"), ("false", "No")],
         method="filter_has_conflict",
         empty_label="Either",
         label="Sources disagree",
-        help_text="true: requests that sources report differently, or whose answers they do.",
+        help_text="Yes (true): requests that sources report differently, or whose answers they do.",
     )
     source = ArticleFilter(
         queryset=SourceArticle.objects.all(),
@@ -209,7 +221,7 @@ class AidRequestFilter(FactFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_applied_first",
         label="As reported on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DAY_INPUT,
         help_text="A date (YYYY-MM-DD): only what articles published by then reported, "
         "with the statuses they reported.",
     )

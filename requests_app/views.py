@@ -129,6 +129,7 @@ def browse(
 ) -> HttpResponse:
     """A filtered, paginated list; a bad filter value answers 400 with the form's errors.
     `page_context(filterset, page)` adds what depends on the page's rows to the context."""
+    context["primary_fields"], context["more_fields"] = filter_fields(filterset)
     if not filterset.is_valid():
         return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
     paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
@@ -143,7 +144,49 @@ def browse(
         page = paginator.get_page(request.GET.get("page"))
     if page_context:
         context |= page_context(filterset, page)
+    context["applied"] = applied_filters(request, filterset)
     return render(request, template, {"filter": filterset, "page": page, **context})
+
+
+# Parameters that say how to list, not what: never shown as filters.
+NOT_FILTERS = {"ordering", "cursor", "page", "changed_since"}
+
+
+def applied_filters(request: HttpRequest, filterset) -> list[dict]:
+    """The filters in use, each with its label, its value as the form shows it, and the
+    address of the list without it: the chips and the sentence above a list."""
+    applied = []
+    for field in filterset.form:
+        value = filterset.form.cleaned_data.get(field.name)
+        if field.name in NOT_FILTERS or value in (None, "", []):
+            continue
+        choices = dict(getattr(field.field, "choices", ()))
+        shown = choices.get(value, value)
+        remaining = request.GET.copy()
+        for name in (field.name, "page", "cursor"):
+            remaining.pop(name, None)
+        applied.append(
+            {
+                "name": field.name,
+                "label": field.label,
+                "value": shown.isoformat() if hasattr(shown, "isoformat") else str(shown),
+                "url": value.get_absolute_url() if hasattr(value, "get_absolute_url") else "",
+                "remove": f"?{remaining.urlencode()}" if remaining else request.path,
+            }
+        )
+    return applied
+
+
+def filter_fields(filterset) -> tuple[list, list]:
+    """The visible fields beside the search box (the filterset's `primary`) and the others."""
+    primary = getattr(filterset, "primary", None)
+    fields = filterset.form.visible_fields()
+    if primary is None:
+        return fields, []
+    return (
+        [field for field in fields if field.name in primary],
+        [field for field in fields if field.name not in primary],
+    )
 
 
 def request_list(request: HttpRequest) -> HttpResponse:

@@ -92,7 +92,7 @@ def test_source_filter_lists_requests_the_article_reports(client, seeded):
         "Air defence systems after the Okhmatdyt strike",
         "Weapons and ammunition, since the invasion",
     }
-    assert f'Reported in <a href="/sources/{article.pk}/">' in html
+    assert re.search(rf'Source article:\s*<a href="/sources/{article.pk}/">', html)
 
 
 def test_sorting_by_date_oldest_first(client, seeded):
@@ -309,3 +309,22 @@ def test_the_filter_form_carries_only_hidden_filters_that_are_set(client, seeded
     assert 'name="item" value="cheongung"' in form
     for empty in ["source", "voiced_by", "changed_since"]:
         assert f'name="{empty}"' not in form
+
+
+def test_request_filters_fold_the_rarely_used_and_say_what_is_applied(client, seeded):
+    html = page(client, reverse("tracker:request-list") + "?status=declined&category=radar")
+    main = html[html.index('class="filters"') : html.index('class="filters__more"')]
+    assert 'name="q"' in main and 'name="status"' in main and 'name="as_of"' not in main
+    # Nothing folded is in use: the rest stays closed.
+    assert '<details class="filters__more">' in html
+    assert re.search(r"<strong>\d+</strong> requests?:\s*status Declined, category Radar", html)
+    chips = html[html.index('aria-label="Filters in use"') :]
+    assert 'href="?category=radar"' in chips  # removes the status, keeps the category
+    # Dates typed as written everywhere else, not in the browser's locale.
+    assert 'placeholder="YYYY-MM-DD"' in html and 'type="date"' not in html
+    assert "true:" not in html
+
+
+def test_a_folded_filter_in_use_opens_the_rest(client, seeded):
+    html = page(client, reverse("tracker:request-list") + "?made_after=2024-01-01")
+    assert '<details class="filters__more" open>' in html
