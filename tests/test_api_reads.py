@@ -124,13 +124,13 @@ def reader(client, django_user_model):
     return client
 
 
-def answers(client, url: str, monkeypatch) -> tuple[dict, dict]:
+def answers(client, url: str, monkeypatch, status: int = 200) -> tuple[dict, dict]:
     """The fast path's JSON and DRF's for one address."""
     fast = client.get(url)
     with monkeypatch.context() as patch:
         patch.setattr(views.CuratedViewSet, "reads_fast", lambda self: False)
         slow = client.get(url)
-    assert fast.status_code == slow.status_code == 200, (url, fast.content[:300])
+    assert fast.status_code == slow.status_code == status, (url, fast.content[:300])
     return json.loads(fast.content), json.loads(slow.content)
 
 
@@ -146,6 +146,20 @@ def test_fast_reads_equal_the_serializers_on_every_filter_and_record(
         assert json.dumps(fast) == json.dumps(slow), url
         matched += len(fast.get("results", [fast]))
     assert matched
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/requests/999999/",
+        "/api/v1/requests/not-an-id/",
+        "/api/v1/actors/nobody/",
+        "/api/v1/requests/?page=999",
+    ],
+)
+def test_missing_records_and_pages_answer_404_as_drf_does(url, seeded, reader, monkeypatch):
+    fast, slow = answers(reader, url, monkeypatch, status=404)
+    assert fast == slow
 
 
 def test_the_fast_path_serves_json_reads_and_drf_the_browsable_api(seeded, client):

@@ -26,6 +26,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Prefetch
 from rest_framework import renderers, serializers
+from rest_framework.generics import get_object_or_404
 from rest_framework.relations import ManyRelatedField, SlugRelatedField
 
 from ..models import AidRequest, AidResponse, Citation, Role, SourceArticle
@@ -325,7 +326,17 @@ def read(serializer_class, queryset, ids: list, request) -> list[dict]:
     `queryset` prefetches them with, so their filters (a day's citations) and order hold."""
     plan = plan_for(serializer_class)
     found = {row["pk"]: row for row in values(queryset.filter(pk__in=ids), plan)}
-    rows = [found[pk] for pk in ids if pk in found]
+    return write(plan, queryset, [found[pk] for pk in ids if pk in found], request)
+
+
+def read_one(serializer_class, queryset, request, **lookup) -> dict:
+    """The representation of the row of `queryset` that `lookup` finds; 404 if none does."""
+    plan = plan_for(serializer_class)
+    row = get_object_or_404(values(queryset, plan), **lookup)
+    return write(plan, queryset, [row], request)[0]
+
+
+def write(plan: Plan, queryset, rows: list[dict], request) -> list[dict]:
     fetch_related(plan, queryset, rows)
     links = Links(request)
     return [plan.write(row, links) for row in rows]

@@ -18,7 +18,6 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, permissions, renderers, viewsets
 from rest_framework import views as drf_views
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from .. import filters, services
@@ -163,13 +162,9 @@ class CuratedViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if not self.reads_fast():
             return super().retrieve(request, *args, **kwargs)
-        # Reads need no object permission (DjangoModelPermissionsOrAnonReadOnly): only the id.
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        queryset = self.get_queryset()
-        pk = get_object_or_404(
-            queryset.values_list("pk", flat=True), **{self.lookup_field: kwargs[lookup]}
-        )
-        (row,) = reads.read(self.get_serializer_class(), queryset, [pk], request)
+        # Reads need no object permission (DjangoModelPermissionsOrAnonReadOnly): no object.
+        lookup = {self.lookup_field: kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        row = reads.read_one(self.get_serializer_class(), self.get_queryset(), request, **lookup)
         self.request.accepted_renderer = reads.JSONRenderer()
         return Response(row)
 
