@@ -80,53 +80,62 @@ def _first_reported(fact, where: str) -> str:
     )
 
 
-def first_reported_triggers() -> list[tuple[str, str, str, str]]:
-    """(name, table, event, body) of every trigger that keeps `first_reported_on`."""
+# PostgreSQL's names for a statement's changed rows, as first_reported_triggers() reads them.
+CHANGED_ROWS = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
+
+
+def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
+    """(name, table, event, body) of every trigger that keeps `first_reported_on`.
+
+    On PostgreSQL they run once a statement, over its changed rows (transition tables): a bulk
+    insert of citations recomputes each fact it touches once. SQLite runs them for each row.
+    """
     from .models import FACTS, Citation, SourceArticle
 
     citation = Citation._meta.db_table
-    columns = [fact.citations.rel.field.column for fact in FACTS]
+    statement = vendor == "postgresql"
 
-    def for_citation(row: str) -> str:
-        return " ".join(
-            _first_reported(fact, f'id = {row}."{fact.citations.rel.field.column}"')
-            for fact in FACTS
+    def changed(row: str, column: str) -> str:
+        """The `column` of the changed rows: NEW (or OLD) ones."""
+        if statement:
+            return f'SELECT "{column}" FROM {row.lower()}_rows'
+        return f'SELECT {row}."{column}"'
+
+    def citing(fact, row: str) -> str:
+        column = fact.citations.rel.field.column
+        return _first_reported(fact, f"id IN ({changed(row, column)})")
+
+    def cited_in(fact, row: str) -> str:
+        column = fact.citations.rel.field.column
+        articles = changed(row, "id")
+        return _first_reported(
+            fact, f'id IN (SELECT "{column}" FROM "{citation}" WHERE source_id IN ({articles}))'
         )
 
-    moved = ", ".join(["source_id", *columns])
+    def each(recompute, rows: list[str]) -> str:
+        return " ".join(recompute(fact, row) for fact in FACTS for row in rows)
+
     triggers = [
-        ("citation_reports_insert", citation, "INSERT", for_citation("NEW")),
-        ("citation_reports_delete", citation, "DELETE", for_citation("OLD")),
-        (
-            "citation_reports_update",
-            citation,
-            f"UPDATE OF {moved}",
-            for_citation("NEW") + " " + for_citation("OLD"),
-        ),
-        (
-            "source_dates_reports",
-            SourceArticle._meta.db_table,
-            "UPDATE OF published_on",
-            " ".join(
-                _first_reported(
-                    fact,
-                    f'id IN (SELECT "{fact.citations.rel.field.column}" FROM "{citation}" '
-                    "WHERE source_id = NEW.id)",
-                )
-                for fact in FACTS
-            ),
-        ),
+        ("citation_reports_insert", citation, "INSERT", each(citing, ["NEW"])),
+        ("citation_reports_delete", citation, "DELETE", each(citing, ["OLD"])),
+        ("citation_reports_update", citation, "UPDATE", each(citing, ["NEW", "OLD"])),
+        ("source_dates_reports", SourceArticle._meta.db_table, "UPDATE", each(cited_in, ["NEW"])),
     ]
     for fact in FACTS:
         table = fact._meta.db_table
-        triggers.append((f"{table}_reports", table, "INSERT", _first_reported(fact, "id = NEW.id")))
+        own = _first_reported(fact, f"id IN ({changed('NEW', 'id')})")
+        triggers.append((f"{table}_reports", table, "INSERT", own))
     return triggers
 
 
 def install_first_reported(connection) -> None:
     """Create (or re-create) the triggers that keep `first_reported_on`."""
     with connection.cursor() as cursor:
-        for name, table, event, body in first_reported_triggers():
+        for name, table, event, body in first_reported_triggers(connection.vendor):
             if connection.vendor == "postgresql":
                 function = f"aidtracker_{name}"
                 cursor.execute(
@@ -135,7 +144,8 @@ def install_first_reported(connection) -> None:
                 )
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
                 cursor.execute(
-                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW '
+                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" '
+                    f"REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT "
                     f"EXECUTE FUNCTION {function}()"
                 )
             else:
