@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.urls import reverse
 
-from .models import Action, AidRequest, AidResponse, DatePrecision, PolicyStance, Tally
+from .models import Action, AidRequest, AidResponse, DatePrecision, PolicyStance
 
 WIDTH, LEFT, RIGHT = 960, 20, 20
 LANE_HEIGHT, TOP = 64, 36
@@ -72,10 +72,10 @@ def _month_end(month: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def _tallied(subject: str) -> dict[Period, dict[str, int]]:
+def _tallied(counts: dict[str, int]) -> dict[Period, dict[str, int]]:
     """{period: {kind: count}} from a tally keyed 'period:kind'."""
     periods: dict = {}
-    for key, count in Tally.objects.counts(subject).items():
+    for key, count in counts.items():
         period, kind = key.split(":", 1)
         periods.setdefault(Period.parse(period), {})[kind] = count
     return periods
@@ -96,11 +96,22 @@ def _counted(queryset, date_field: str, kind_field: str) -> dict[Period, dict[st
     return periods
 
 
-def build_timeline(request_list_url: str) -> dict | None:
+def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) -> dict | None:
+    """`tallied`: Tally.objects.counts()."""
     # (one, many, {period: {kind: count}}, kinds)
     lanes_data = [
-        ("request made", "requests made", _tallied("request_period_status"), AidRequest.Status),
-        ("response", "responses", _tallied("response_period_decision"), AidResponse.Decision),
+        (
+            "request made",
+            "requests made",
+            _tallied(tallied.get("request_period_status", {})),
+            AidRequest.Status,
+        ),
+        (
+            "response",
+            "responses",
+            _tallied(tallied.get("response_period_decision", {})),
+            AidResponse.Decision,
+        ),
         (
             "stance change",
             "stance changes",

@@ -49,15 +49,16 @@ DETAIL_ROWS = 20
 def home(request: HttpRequest) -> HttpResponse:
     """The answer first: where each most-asked government stands now and what it was asked
     for, then counts and the timeline. Every count comes from the tallies (tallies.py)."""
+    tallied = Tally.objects.counts()
     by_addressee: dict[int, dict[str, int]] = {}
-    for key, count in Tally.objects.counts("request_addressee_status").items():
+    for key, count in tallied.get("request_addressee_status", {}).items():
         addressee, status = key.split(":", 1)
         by_addressee.setdefault(int(addressee), {})[status] = count
     status_counts: dict[str, int] = {}
     for counts in by_addressee.values():
         for status, count in counts.items():
             status_counts[status] = status_counts.get(status, 0) + count
-    per_item = {int(item): n for item, n in Tally.objects.counts("request_item").items()}
+    per_item = {int(item): n for item, n in tallied.get("request_item", {}).items()}
     items = Item.objects.in_bulk(per_item)
     category_counts: dict[str, int] = {}
     for item_id, count in per_item.items():
@@ -82,10 +83,12 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
             "request_total": sum(status_counts.values()),
             "aid_totals": donor_totals(Contribution.objects.all())[:DASHBOARD_DONORS],
-            "latest_responses": AidResponse.objects.select_related(
-                "request__requester", "request__addressee", "responder", "stance"
-            ).order_by("-responded_on", "-pk")[:6],
-            "timeline": build_timeline(reverse("tracker:request-list")),
+            "latest_responses": fold_stances(
+                AidResponse.objects.select_related(
+                    "request__requester", "request__addressee", "responder", "stance"
+                ).order_by("-responded_on", "-pk")[:6]
+            ),
+            "timeline": build_timeline(reverse("tracker:request-list"), tallied),
         },
     )
 
@@ -93,6 +96,18 @@ def home(request: HttpRequest) -> HttpResponse:
 # The dashboard answers for the governments asked most, and lists the largest donors' aid.
 DASHBOARD_ADDRESSEES = 3
 DASHBOARD_DONORS = 12
+
+
+def fold_stances(responses) -> list[AidResponse]:
+    """Responses in a timeline, each marked `stance_repeated` when the one above it gave the
+    same stance: a stance is shown once for a run of answers it is behind."""
+    responses = list(responses)
+    previous = None
+    for response in responses:
+        response.stance_repeated = response.stance_id is not None and response.stance_id == previous
+        # An answer without a stance does not break the run.
+        previous = response.stance_id or previous
+    return responses
 
 
 def standings(by_addressee: dict[int, dict[str, int]]) -> list[dict]:
@@ -421,6 +436,16 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     requests = AidRequest.objects.for_listing()
     shown = DETAIL_ROWS
     positions = Role.objects.filter(organisation=actor).select_related("person")
+    received = {
+        key.split(":", 1)[1]: count
+        for key, count in Tally.objects.filter(
+            subject="request_addressee_status", key__startswith=f"{actor.pk}:"
+        )
+        .counts()
+        .get("request_addressee_status", {})
+        .items()
+    }
+    stances_now = PolicyStance.objects.filter(holder=actor).latest_in_force_on(timezone.localdate())
     return render(
         request,
         "requests_app/actor_detail.html",
@@ -430,10 +455,19 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "requests_made": requests.filter(requester=actor)[:shown],
             "requests_received": requests.filter(addressee=actor)[:shown],
             "requests_voiced": requests.filter(voiced_by=actor)[:shown],
-            "responses": AidResponse.objects.filter(Q(responder=actor) | Q(voiced_by=actor))
-            .select_related("request", "stance")
-            .order_by("-responded_on", "-pk")[:shown],
+            "responses": fold_stances(
+                AidResponse.objects.filter(Q(responder=actor) | Q(voiced_by=actor))
+                .select_related("request", "stance")
+                .order_by("-responded_on", "-pk")[:shown]
+            ),
             "stances": PolicyStance.objects.filter(holder=actor).select_related("trigger")[:shown],
+            "stances_now": stances_now.get(actor.pk, []),
+            "received": {
+                "total": sum(received.values()),
+                "declined": received.get(AidRequest.Status.DECLINED.value, 0),
+                "unanswered": received.get(AidRequest.Status.PENDING.value, 0),
+            },
+            "aid_given": donor_totals(Contribution.objects.filter(donor=actor)),
             "roles": Role.objects.filter(person=actor)
             .select_related("organisation")
             .with_citations(),

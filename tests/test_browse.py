@@ -328,3 +328,18 @@ def test_request_filters_fold_the_rarely_used_and_say_what_is_applied(client, se
 def test_a_folded_filter_in_use_opens_the_rest(client, seeded):
     html = page(client, reverse("tracker:request-list") + "?made_after=2024-01-01")
     assert '<details class="filters__more" open>' in html
+
+
+def test_an_actor_page_opens_with_a_summary(client, seeded):
+    html = page(client, reverse("tracker:actor-detail", args=["south-korea"]))
+    glance = html[
+        html.index('id="at-a-glance"') : html.index("</section>", html.index('id="at-a-glance"'))
+    ]
+    assert "Stance now" in glance and "Requests received" in glance and "Aid given" in glance
+    assert html.index('id="at-a-glance"') < html.index('id="received"')
+    assert "In force now" in html
+    # A stance behind a run of answers is shown once for the run: the four refusals of
+    # 28 November 2024 show the ban once, the 2022 answer after other stances again.
+    responses = html[html.index('id="responses"') :]
+    responses = responses[: responses.index("</section>")]
+    assert responses.count('href="/stances/kr-no-weapons-to-conflict-zones/"') == 2

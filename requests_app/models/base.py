@@ -267,9 +267,12 @@ class DataVersion(models.Model):
 
 
 class TallyQuerySet(models.QuerySet):
-    def counts(self, subject: str) -> dict[str, int]:
-        """{key: count} of one subject, zero counts left out."""
-        return dict(self.filter(subject=subject, n__gt=0).values_list("key", "n"))
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{subject: {key: count}} in one query, zero counts left out."""
+        counts: dict = {}
+        for subject, key, n in self.filter(n__gt=0).values_list("subject", "key", "n"):
+            counts.setdefault(subject, {})[key] = n
+        return counts
 
 
 class Tally(models.Model):
