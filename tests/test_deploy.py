@@ -44,16 +44,24 @@ def compose_config(env: dict) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def stack() -> dict:
     """The Compose file as Compose itself resolves it, with the example's values filled in."""
-    secrets = {"SECRET_KEY": "example-key", "POSTGRES_PASSWORD": "pg-pw", "REDIS_PASSWORD": "r-pw"}
+    secrets = {
+        "SECRET_KEY": "example-key",
+        "POSTGRES_PASSWORD": "pg-pw",
+        "POSTGRES_ADMIN_PASSWORD": "pg-admin-pw",
+        "REDIS_PASSWORD": "r-pw",
+    }
     example = {**env_example(), **secrets}
     result = compose_config(example)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD"])
+SECRETS = ["SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_ADMIN_PASSWORD", "REDIS_PASSWORD"]
+
+
+@pytest.mark.parametrize("secret", SECRETS)
 def test_compose_refuses_to_start_without_each_of_its_secrets(secret):
-    example = {**env_example(), "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p", "REDIS_PASSWORD": "r"}
+    example = {**env_example(), **dict.fromkeys(SECRETS, "set")}
     result = compose_config({**example, secret: ""})  # empty here wins over a local .env
     assert result.returncode != 0
     assert f"set {secret} in .env" in result.stderr
@@ -66,6 +74,20 @@ def test_database_is_official_postgresql_with_a_volume_and_a_health_check(stack)
     assert db["volumes"][0]["source"] == "pgdata"
     assert db["volumes"][0]["target"] == "/var/lib/postgresql/data"
     assert "pgdata" in stack["volumes"]
+
+
+def test_the_app_connects_as_its_own_role_not_the_images_superuser(stack):
+    db = stack["services"]["db"]
+    assert db["environment"]["POSTGRES_USER"] == "postgres"
+    assert db["environment"]["APP_DB_PASSWORD"] == "pg-pw"  # the app's, not the superuser's
+    init = next(v for v in db["volumes"] if v["target"].startswith("/docker-entrypoint-initdb.d"))
+    script = (BASE / "deploy" / "postgres" / "app-role.sh").read_text()
+    assert init["source"].endswith("deploy/postgres/app-role.sh")
+    assert "CREATE ROLE aidtracker LOGIN NOSUPERUSER" in script
+    assert "CREATE DATABASE aidtracker OWNER aidtracker" in script
+    for name in ("web", "migrate", "worker"):
+        url = stack["services"][name]["environment"]["DATABASE_URL"]
+        assert url.startswith("postgres://aidtracker:pg-pw@db:5432/aidtracker"), name
 
 
 def test_web_waits_for_a_healthy_database_and_runs_in_production_mode(stack):
@@ -147,7 +169,7 @@ def test_no_secret_is_committed():
             if re.search("PASSWORD|SECRET", name):
                 assert str(value).startswith("${"), name
     example = env_example()
-    assert example["SECRET_KEY"] == example["POSTGRES_PASSWORD"] == example["REDIS_PASSWORD"] == ""
+    assert {example[name] for name in SECRETS} == {""}
     ignored = subprocess.run(["git", "check-ignore", ".env"], cwd=BASE, capture_output=True)
     assert ignored.returncode == 0, ".env must be ignored by git"
 
