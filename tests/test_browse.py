@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from requests_app.models import AidRequest, Citation, SourceArticle
+from requests_app.models import AidRequest, Citation, Contribution, SourceArticle
 
 LIST = reverse("tracker:request-list")
 
@@ -343,3 +343,26 @@ def test_an_actor_page_opens_with_a_summary(client, seeded):
     responses = html[html.index('id="responses"') :]
     responses = responses[: responses.index("</section>")]
     assert responses.count('href="/stances/kr-no-weapons-to-conflict-zones/"') == 2
+
+
+def test_page_defects_fixed(client, seeded):
+    """A favicon; a contribution's heading says who gave what, its description below."""
+    html = page(client, reverse("tracker:home"))
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+    contribution = Contribution.objects.filter(item__isnull=False).first()
+    html = page(client, contribution.get_absolute_url())
+    heading = html[html.index("<h1>") : html.index("</h1>")]
+    assert f"{contribution.donor} → {contribution.recipient}" in heading
+    assert contribution.description not in heading
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_marked_twice():
+    own = Citation(quote="“Anti-aircraft systems are defensive.”")
+    bare = Citation(quote="declined the weapon sales")
+    assert own.quoted == "“Anti-aircraft systems are defensive.”"
+    assert bare.quoted == "“declined the weapon sales”"
+
+
+def test_an_article_without_a_publisher_names_its_site():
+    assert SourceArticle(url="https://www.koreaherald.com/x").publisher_name == "koreaherald.com"
+    assert SourceArticle().publisher_name == "publisher not recorded"

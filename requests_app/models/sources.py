@@ -1,5 +1,6 @@
 from functools import reduce
 from operator import or_
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,7 +66,13 @@ class SourceArticle(SluggedModel):
 
     @property
     def publisher_name(self) -> str:
-        return self.publisher.name if self.publisher else "unidentified publisher"
+        """The outlet, or failing that the site of its address, or a plain 'publisher not
+        recorded'."""
+        if self.publisher:
+            return self.publisher.name
+        if self.url:
+            return urlsplit(self.url).hostname.removeprefix("www.")
+        return "publisher not recorded"
 
     @property
     def published_on_display(self) -> str:
@@ -78,6 +85,8 @@ class CitationQuerySet(models.QuerySet):
             source__slug=source_slug, quote=quote, **{f"{target_field}__slug": target_slug}
         )
 
+
+QUOTE_MARKS = "\"'“”‘’«»„"
 
 # The facts a citation can support or dispute; exactly one is set.
 TARGET_FIELDS = ("request", "response", "stance", "contribution", "event", "role", "action")
@@ -194,6 +203,13 @@ class Citation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"“{self.quote[:80]}”"
+
+    @property
+    def quoted(self) -> str:
+        """The quote in quotation marks, unless its own words open and close with them."""
+        if self.quote[:1] in QUOTE_MARKS and self.quote[-1:] in QUOTE_MARKS:
+            return self.quote
+        return f"“{self.quote}”"
 
     def get_absolute_url(self) -> str:
         return f"{self.source.get_absolute_url()}#citation-{self.pk}"
