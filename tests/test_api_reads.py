@@ -71,7 +71,8 @@ def filter_values(name: str, f) -> list[str]:
 @pytest.fixture
 def disputed_and_linked(seeded):
     """Records the seed lacks: answers that conflict with each other, a disputing citation, a
-    relayed one, an item with a maker, a family and a price, a request nobody voiced."""
+    relayed one, articles with no publisher (one with an address), an item with a maker, a
+    family and a price."""
     declined = AidResponse.objects.get(slug="ua-kr-2024-11-cheongung-declined")
     article = declined.citations.first().source
     quote = declined.citations.first().quote
@@ -97,6 +98,20 @@ def disputed_and_linked(seeded):
             note="Relayed.",
         )
     )
+    for slug, url in [("unsigned-post", "https://www.example.org/post"), ("unsigned-note", "")]:
+        unsigned = services.record_save(
+            record=SourceArticle(
+                slug=slug,
+                title="An article nobody signed",
+                body="Seoul said no.",
+                url=url,
+                published_on=datetime.date(2024, 12, 1),
+                date_evidence="Dated in the text.",
+            )
+        )
+        services.record_save(
+            record=Citation(source=unsigned, quote="Seoul said no.", response=declined)
+        )
     item = Item.objects.get(slug="cheongung")
     item.maker = Actor.objects.get(slug="lig-nex1")
     item.variant_of = Item.objects.get(slug="air-defence-systems")
@@ -185,6 +200,9 @@ def test_disputes_and_conflicts_show_on_the_fast_path(disputed_and_linked, clien
     assert [r["id"] for r in response["conflicts_with"]] == list(
         disputed_and_linked.conflicts_with.values_list("pk", flat=True)
     )
+    declined = disputed_and_linked.conflicts_with.get()
+    cited = client.get(f"/api/v1/responses/{declined.pk}/").json()["citations"]
+    assert {"example.org", "publisher not recorded"} <= {c["source"]["publisher"] for c in cited}
     item = client.get("/api/v1/items/cheongung/").json()
     assert item["unit_cost"] == "1234.50"
     assert item["maker"]["slug"] == "lig-nex1"
