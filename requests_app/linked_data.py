@@ -1,48 +1,61 @@
 """Machine-readable citations: schema.org JSON-LD claims for search engines and fact-checking
 tools, and CSL-JSON for reference managers (Zotero, Mendeley, Pandoc)."""
 
+import datetime
 import json
-from operator import attrgetter
+import re
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
 
-# A day, a week, a month or a year, as ISO 8601 and as CSL date parts (CSL has no weeks:
-# a week is given as its month).
-ISO_FORMATS = {
-    DatePrecision.DAY: "%Y-%m-%d",
-    DatePrecision.WEEK: "%G-W%V",
-    DatePrecision.MONTH: "%Y-%m",
-    DatePrecision.YEAR: "%Y",
-}
+# A day, a week, a month or a year as CSL date parts (CSL has no weeks: a week is given as
+# its month).
 DATE_PARTS = {
     DatePrecision.DAY: 3,
     DatePrecision.WEEK: 2,
     DatePrecision.MONTH: 2,
     DatePrecision.YEAR: 1,
 }
+# How long a partial date lasts, from its first day.
+SPANS = {
+    DatePrecision.WEEK: lambda day: day + datetime.timedelta(days=6),
+    DatePrecision.MONTH: lambda day: (
+        (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        - datetime.timedelta(days=1)
+    ),
+    DatePrecision.YEAR: lambda day: day.replace(month=12, day=31),
+}
 # What json.dumps leaves that could end a <script> element early.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def partial_iso(day, precision: str) -> str:
-    return day.strftime(ISO_FORMATS[precision])
+def iso_day_or_interval(day, precision: str) -> str:
+    """A day as ISO 8601 ('2024-11-28'); a week, month or year as the ISO 8601 interval of its
+    days ('2024-07-01/2024-07-31'): a Date where one is expected, never '2024-07'."""
+    if precision == DatePrecision.DAY:
+        return day.isoformat()
+    return f"{day.isoformat()}/{SPANS[precision](day).isoformat()}"
 
 
-def news_article(request: HttpRequest, article: SourceArticle, quotes: list[str]) -> dict:
-    """A source as a schema.org NewsArticle, holding the quotes a claim rests on."""
+def news_article(request: HttpRequest, article: SourceArticle) -> dict:
+    """A source as a schema.org NewsArticle: identified by its own address where known, the
+    tracker's page about it as the page it is the main entity of."""
     data = {
         "@type": "NewsArticle",
-        "@id": request.build_absolute_uri(article.get_absolute_url()),
         "headline": article.title,
-        "datePublished": partial_iso(article.published_on, article.published_on_precision),
         "inLanguage": article.language,
-        "hasPart": [{"@type": "Quotation", "text": quote} for quote in quotes],
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
     }
     if article.url:
-        data["url"] = article.url
+        data["@id"] = data["url"] = article.url
+    if article.published_on_precision == DatePrecision.DAY:
+        data["datePublished"] = article.published_on.isoformat()
+    else:
+        data["temporalCoverage"] = iso_day_or_interval(
+            article.published_on, article.published_on_precision
+        )
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
     if article.publisher:
@@ -50,22 +63,31 @@ def news_article(request: HttpRequest, article: SourceArticle, quotes: list[str]
     return data
 
 
+def quotation(request: HttpRequest, citation) -> dict:
+    """A quote as a node of its own, in its article: a claim points at the very words that
+    support it, even when another claim quotes the same article."""
+    return {
+        "@type": "Quotation",
+        "@id": request.build_absolute_uri(citation.get_absolute_url()),
+        "text": citation.quote,
+        "isPartOf": news_article(request, citation.source),
+    }
+
+
 def claim(request: HttpRequest, fact, name: str, when: str) -> dict:
-    """A fact as a schema.org Claim, appearing in the articles that report it (citations
+    """A fact as a schema.org Claim, appearing in the quotes that report it (citations
     prefetched, with their sources and publishers)."""
-    quotes: dict[SourceArticle, list[str]] = {}
-    for citation in fact.citations.all():
-        quotes.setdefault(citation.source, []).append(citation.quote)
+    citations = list(fact.citations.all())
     data = {
         "@type": "Claim",
         "@id": request.build_absolute_uri(fact.get_absolute_url()),
         "name": name,
         "text": fact.summary,
         "temporalCoverage": when,
-        "appearance": [news_article(request, source, texts) for source, texts in quotes.items()],
+        "appearance": [quotation(request, citation) for citation in citations],
     }
-    if quotes:
-        first = min(quotes, key=attrgetter("published_on"))
+    if citations:
+        first = min(citations, key=lambda citation: (citation.source.published_on, citation.pk))
         data["firstAppearance"] = {"@id": request.build_absolute_uri(first.get_absolute_url())}
     return data
 
@@ -78,7 +100,7 @@ def request_claims(request: HttpRequest, aid_request: AidRequest) -> dict:
             request,
             response,
             f"{response.responder} on {aid_request}: {response.get_decision_display()}",
-            partial_iso(response.responded_on, response.responded_on_precision),
+            iso_day_or_interval(response.responded_on, response.responded_on_precision),
         )
         return {**data, "about": {"@id": request_claim["@id"]}}
 
@@ -86,7 +108,7 @@ def request_claims(request: HttpRequest, aid_request: AidRequest) -> dict:
         request,
         aid_request,
         f"{aid_request.requester} asked {aid_request.addressee} for {aid_request.title}",
-        partial_iso(aid_request.made_on, aid_request.made_on_precision),
+        iso_day_or_interval(aid_request.made_on, aid_request.made_on_precision),
     )
     return {
         "@context": "https://schema.org",
@@ -113,7 +135,19 @@ def csl_item(request: HttpRequest, article: SourceArticle) -> dict:
     if article.publisher:
         item["container-title"] = article.publisher.name
     if article.author:
-        item["author"] = [{"literal": article.author}]
+        item["author"] = csl_names(article.author)
     if article.url:
         item["URL"] = article.url
     return item
+
+
+def csl_names(byline: str) -> list[dict]:
+    """'Jane Doe and John Roe' as two CSL names, each split into given and family names (the
+    last word); a one-word byline ('Yonhap') stays a literal."""
+    names = [name.strip() for name in re.split(r",|&|\band\b", byline) if name.strip()]
+    return [
+        {"given": name.rsplit(" ", 1)[0], "family": name.rsplit(" ", 1)[1]}
+        if " " in name
+        else {"literal": name}
+        for name in names
+    ]

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from requests_app.linked_data import csl_names, iso_day_or_interval
 from requests_app.models import AidRequest, DatePrecision, SourceArticle
 
 CHEONGUNG = "ua-kr-2024-11-cheongung"
@@ -29,17 +30,24 @@ def test_a_request_page_embeds_its_claims_with_their_articles_and_quotes(client,
     assert claim["@id"] == f"http://testserver/requests/{cheongung.pk}/"
     assert claim["name"] == "Ukraine asked South Korea for Cheongung air defence missile systems"
     assert claim["temporalCoverage"] == "2024-11-27"
-    articles = {a["headline"]: a for a in claim["appearance"]}
+    # Each quote is a node of its own, part of its article; the article is identified by its
+    # own address, the tracker's page about it only the page it is the main entity of.
+    quotes = claim["appearance"]
+    assert {q["@type"] for q in quotes} == {"Quotation"}
+    assert {q["text"] for q in quotes} == set(cheongung.citations.values_list("quote", flat=True))
+    assert all("#citation-" in q["@id"] for q in quotes)
+    articles = {q["isPartOf"]["headline"]: q["isPartOf"] for q in quotes}
     assert {a["@type"] for a in articles.values()} == {"NewsArticle"}
     assert len(articles) == 3
     euromaidan = articles["Seoul declines Ukrainian request for defense system sales"]
     assert euromaidan["publisher"] == {"@type": "Organization", "name": "Euromaidan Press"}
     assert euromaidan["datePublished"] == "2024-11-28"
-    quotes = {q["text"] for a in articles.values() for q in a["hasPart"]}
-    assert quotes == set(cheongung.citations.values_list("quote", flat=True))
+    for article in articles.values():
+        assert article["mainEntityOfPage"].startswith("http://testserver/sources/")
+        assert article.get("@id") == article.get("url")
     # The Kyiv Post reported it first, the day before the visit.
-    kyiv_post = articles["Ukrainian Defense Minister Goes to South Korea with Weapons Wish List"]
-    assert claim["firstAppearance"] == {"@id": kyiv_post["@id"]}
+    first = next(q for q in quotes if q["isPartOf"]["headline"].startswith("Ukrainian Defense"))
+    assert claim["firstAppearance"] == {"@id": first["@id"]}
 
     silence, declined = answers
     assert silence["name"].endswith(": Declined to comment")
@@ -65,7 +73,7 @@ def test_json_ld_as_of_a_day_holds_only_what_was_reported_by_then(api, seeded):
 
     graph = api.get(url, {"as_of": "2024-11-26"}).json()["@graph"]
 
-    assert [a["datePublished"] for a in graph[0]["appearance"]] == ["2024-11-26"]
+    assert {q["isPartOf"]["datePublished"] for q in graph[0]["appearance"]} == {"2024-11-26"}
     # No decision yet: only the defence ministry's declining to comment.
     assert [answer["name"].rsplit(": ", 1)[1] for answer in graph[1:]] == ["Declined to comment"]
     assert api.get(url, {"as_of": "2024-11-01"}).status_code == 404
@@ -104,7 +112,7 @@ def test_an_article_exports_a_csl_json_citation(client, seeded):
         "language": "en",
         "note": f"Cited by aidtracker: http://testserver/sources/{article.pk}/",
         **({"URL": article.url} if article.url else {}),
-        **({"author": [{"literal": article.author}]} if article.author else {}),
+        **({"author": csl_names(article.author)} if article.author else {}),
     }
 
 
@@ -144,3 +152,24 @@ def test_pages_link_to_the_citation(client, seeded):
 
 def test_citing_an_unknown_article_answers_404(client, seeded):
     assert client.get(reverse("tracker:source-cite", args=[10**6])).status_code == 404
+
+
+def test_a_byline_becomes_one_csl_name_per_author():
+    assert csl_names("Jane Doe and John Roe") == [
+        {"given": "Jane", "family": "Doe"},
+        {"given": "John", "family": "Roe"},
+    ]
+    assert csl_names("Yonhap") == [{"literal": "Yonhap"}]
+
+
+@pytest.mark.parametrize(
+    ("precision", "day", "shown"),
+    [
+        (DatePrecision.DAY, datetime.date(2024, 11, 28), "2024-11-28"),
+        (DatePrecision.WEEK, datetime.date(2024, 11, 25), "2024-11-25/2024-12-01"),
+        (DatePrecision.MONTH, datetime.date(2024, 2, 1), "2024-02-01/2024-02-29"),
+        (DatePrecision.YEAR, datetime.date(2023, 1, 1), "2023-01-01/2023-12-31"),
+    ],
+)
+def test_partial_dates_are_valid_iso_dates_or_intervals(precision, day, shown):
+    assert iso_day_or_interval(day, precision) == shown
