@@ -1,0 +1,95 @@
+"""The outputs pass their standards' own tools, offline: the JSON-LD expands with PyLD against
+the vendored schema.org context, the CSL-JSON validates against the CSL data schema and
+renders with citeproc-py."""
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from django.urls import reverse
+from pyld import jsonld
+
+from requests_app.models import AidRequest, SourceArticle
+
+DATA = Path(__file__).parent / "data"
+SCHEMA_ORG = "https://schema.org"
+ISO_DAY_OR_INTERVAL = re.compile(r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$")
+
+
+def offline_loader(url: str, options=None) -> dict:
+    """schema.org's context from the vendored copy; any other address is refused."""
+    if url.rstrip("/") not in (SCHEMA_ORG, "http://schema.org"):
+        raise AssertionError(f"The JSON-LD asked to load {url}")
+    document = json.loads((DATA / "schemaorg" / "context.jsonld").read_text())
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": document,
+    }
+
+
+def expanded_values(node, key: str) -> list:
+    """Every value of the expanded property `key`, anywhere in the expanded document."""
+    found = []
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == key:
+                found += value
+            found += expanded_values(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            found += expanded_values(value, key)
+    return found
+
+
+@pytest.mark.slow
+def test_every_requests_json_ld_expands_with_the_schema_org_context(api, seeded):
+    for aid_request in AidRequest.objects.all():
+        data = api.get(reverse("api:request-jsonld", args=[aid_request.pk])).json()
+
+        expanded = jsonld.expand(data, {"documentLoader": offline_loader})
+
+        # Every term is schema.org's: none dropped, none left as a bare word.
+        keys = _keys(expanded)
+        assert all(key.startswith(("http://schema.org/", "@")) for key in keys), keys
+        for value in expanded_values(expanded, "http://schema.org/datePublished"):
+            assert value["@type"] == "http://schema.org/Date"
+            assert ISO_DAY_OR_INTERVAL.match(value["@value"])
+        for value in expanded_values(expanded, "http://schema.org/temporalCoverage"):
+            assert ISO_DAY_OR_INTERVAL.match(value["@value"])
+        # An article is never identified by the tracker's own page.
+        for article in expanded_values(expanded, "http://schema.org/isPartOf"):
+            assert not article.get("@id", "").startswith("http://testserver/")
+
+
+def _keys(node) -> set:
+    if isinstance(node, dict):
+        return set(node) | {key for value in node.values() for key in _keys(value)}
+    if isinstance(node, list):
+        return {key for value in node for key in _keys(value)}
+    return set()
+
+
+@pytest.mark.slow
+def test_every_articles_csl_json_is_valid_and_renders(client, seeded):
+    schema = json.loads((DATA / "csl" / "csl-data.json").read_text())
+    style = CitationStylesStyle("harvard1", validate=False)
+    for article in SourceArticle.objects.all():
+        items = client.get(reverse("tracker:source-cite", args=[article.pk])).json()
+
+        jsonschema.validate(items, schema)
+        bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+        bibliography.register(Citation([CitationItem(article.slug)]))
+        (entry,) = bibliography.bibliography()
+        assert article.title in str(entry)
