@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
+from django_filters.widgets import BaseCSVWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -70,10 +71,22 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
+class RepeatedKeysWidget(BaseCSVWidget, forms.Select):
+    """Several keys as a comma list (`ordering=status,-date`) or repeated, as generated clients
+    send a list (`ordering=status&ordering=-date`)."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else []
+        if len(values) > 1:
+            return [key for value in values for key in value.split(",")]
+        return super().value_from_datadict(data, files, name)
+
+
 class OrderingFilter(django_filters.OrderingFilter):
     """Sorts by the fields asked for, then by `then`, so that ties never move between pages."""
 
     def __init__(self, *args, then: tuple[str, ...] = ("pk",), **kwargs):
+        kwargs.setdefault("widget", RepeatedKeysWidget)
         super().__init__(*args, **kwargs)
         self.then = then
 

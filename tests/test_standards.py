@@ -93,3 +93,16 @@ def test_every_articles_csl_json_is_valid_and_renders(client, seeded):
         bibliography.register(Citation([CitationItem(article.slug)]))
         (entry,) = bibliography.bibliography()
         assert article.title in str(entry)
+
+
+def test_ordering_by_several_keys_as_a_list_or_repeated(api, seeded):
+    """A generated client sends a list as repeated keys: every key counts, as in a comma list."""
+    url = reverse("api:request-list")
+    as_list = api.get(url, {"ordering": "-status,-date"}).json()["results"]
+    repeated = api.get(f"{url}?ordering=-status&ordering=-date").json()["results"]
+    last_only = api.get(url, {"ordering": "-date"}).json()["results"]
+
+    assert [r["id"] for r in repeated] == [r["id"] for r in as_list]
+    assert [r["id"] for r in repeated] != [r["id"] for r in last_only]
+    statuses = [r["status"] for r in repeated]
+    assert statuses == sorted(statuses, reverse=True)
