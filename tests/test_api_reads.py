@@ -15,6 +15,7 @@ from requests_app import services
 from requests_app.api import reads, urls, views
 from requests_app.models import (
     Actor,
+    AidRequest,
     AidResponse,
     Citation,
     Item,
@@ -40,7 +41,7 @@ FILTER_VALUES = {
     "made_after": ["2024-10-01"],
     "made_before": ["2024-10-31"],
     "source": ["1"],
-    "as_of": ["2024-07-15"],
+    "as_of": ["2023-06-01", "2024-07-15", "2024-12-01"],
     "publisher": ["kyiv-post", "euromaidan-press"],
     "request": ["1", "9"],
     "responder": ["south-korea"],
@@ -74,8 +75,24 @@ def disputed_and_linked(seeded):
     relayed one, articles with no publisher (one with an address), an item with a maker, a
     family and a price."""
     declined = AidResponse.objects.get(slug="ua-kr-2024-11-cheongung-declined")
-    article = declined.citations.first().source
-    quote = declined.citations.first().quote
+    article, quote = declined.citations.values_list("source", "quote").first()
+    article = SourceArticle.objects.get(pk=article)
+    unsigned = {}
+    for slug, url in [("unsigned-post", "https://www.example.org/post"), ("unsigned-note", "")]:
+        unsigned[slug] = services.record_save(
+            record=SourceArticle(
+                slug=slug,
+                title="An article nobody signed",
+                body="Seoul said no. Seoul will think again.",
+                url=url,
+                published_on=datetime.date(2024, 12, 1),
+                date_evidence="Dated in the text.",
+            )
+        )
+        services.record_save(
+            record=Citation(source=unsigned[slug], quote="Seoul said no.", response=declined)
+        )
+    # Reported on 1 December only: on 30 November the refusal is still the latest answer.
     other = services.response_save(
         response=AidResponse(
             slug="kr-cheongung-considered",
@@ -86,7 +103,13 @@ def disputed_and_linked(seeded):
             summary="Considered after all.",
         ),
         conflicts_with=[declined],
-        citations=[Citation(source=article, quote=quote, relation=Citation.Relation.DISPUTES)],
+        citations=[
+            Citation(
+                source=unsigned["unsigned-post"],
+                quote="Seoul will think again.",
+                relation=Citation.Relation.DISPUTES,
+            )
+        ],
     )
     services.record_save(
         record=Citation(
@@ -98,20 +121,6 @@ def disputed_and_linked(seeded):
             note="Relayed.",
         )
     )
-    for slug, url in [("unsigned-post", "https://www.example.org/post"), ("unsigned-note", "")]:
-        unsigned = services.record_save(
-            record=SourceArticle(
-                slug=slug,
-                title="An article nobody signed",
-                body="Seoul said no.",
-                url=url,
-                published_on=datetime.date(2024, 12, 1),
-                date_evidence="Dated in the text.",
-            )
-        )
-        services.record_save(
-            record=Citation(source=unsigned, quote="Seoul said no.", response=declined)
-        )
     item = Item.objects.get(slug="cheongung")
     item.maker = Actor.objects.get(slug="lig-nex1")
     item.variant_of = Item.objects.get(slug="air-defence-systems")
@@ -139,13 +148,13 @@ def reader(client, django_user_model):
     return client
 
 
-def answers(client, url: str, monkeypatch, status: int = 200) -> tuple[dict, dict]:
-    """The fast path's JSON and DRF's for one address."""
+def answers(client, url: str, monkeypatch, status: int | None = 200) -> tuple[dict, dict]:
+    """The fast path's JSON and DRF's for one address (with the same status, if not given)."""
     fast = client.get(url)
     with monkeypatch.context() as patch:
         patch.setattr(views.CuratedViewSet, "reads_fast", lambda self: False)
         slow = client.get(url)
-    assert fast.status_code == slow.status_code == status, (url, fast.content[:300])
+    assert fast.status_code == slow.status_code == (status or slow.status_code), url
     return json.loads(fast.content), json.loads(slow.content)
 
 
@@ -177,6 +186,21 @@ def test_missing_records_and_pages_answer_404_as_drf_does(url, seeded, reader, m
     assert fast == slow
 
 
+@pytest.mark.parametrize("day", ["2023-06-01", "2024-07-15", "2024-11-30", "2024-12-01"])
+def test_views_of_the_past_equal_the_serializers(day, disputed_and_linked, reader, monkeypatch):
+    """Each request as reported by a day (404 if not yet reported), and the list by status."""
+    found = 0
+    for pk in AidRequest.objects.values_list("pk", flat=True):
+        fast, slow = answers(reader, f"/api/v1/requests/{pk}/?as_of={day}", monkeypatch, None)
+        assert json.dumps(fast) == json.dumps(slow)
+        found += "status" in fast
+    assert found
+    for status in ["", *AidRequest.Status.values]:
+        url = f"/api/v1/requests/?as_of={day}&status={status}&ordering=-status"
+        fast, slow = answers(reader, url, monkeypatch)
+        assert json.dumps(fast) == json.dumps(slow)
+
+
 def test_the_fast_path_serves_json_reads_and_drf_the_browsable_api(seeded, client):
     fast = client.get("/api/v1/requests/")
     browsable = client.get("/api/v1/requests/?format=api")
@@ -186,10 +210,17 @@ def test_the_fast_path_serves_json_reads_and_drf_the_browsable_api(seeded, clien
     assert browsable.headers["Content-Type"].startswith("text/html")
 
 
-def test_a_view_of_the_past_is_read_by_drf(seeded, client):
-    response = client.get("/api/v1/requests/?as_of=2024-07-15")
-    assert response.status_code == 200
-    assert not response.renderer_context["view"].reads_fast()
+def test_a_view_of_the_past_restates_status_and_stance_on_the_fast_path(
+    disputed_and_linked, client
+):
+    """The answer first reported on 1 December is not yet known on 30 November."""
+    url = f"/api/v1/requests/{disputed_and_linked.request_id}/"
+    then = client.get(f"{url}?as_of=2024-11-30")
+    assert then.renderer_context["view"].reads_fast()
+    assert then.json()["status"] == "declined"
+    assert then.json()["current_stance"]["slug"] == "kr-no-weapons-to-conflict-zones"
+    now = client.get(f"{url}?as_of=2024-12-01").json()
+    assert (now["status"], now["current_stance"]) == ("under_consideration", None)
 
 
 def test_disputes_and_conflicts_show_on_the_fast_path(disputed_and_linked, client):

@@ -10,8 +10,8 @@ does not know how to read raises `ReadPlanError` when the plan is made: a new se
 cannot make the two paths differ silently. tests/test_api_reads.py checks, endpoint by endpoint
 and filter by filter, that both paths answer the same JSON.
 
-DRF keeps the writes, the browsable API, CSV, the OpenAPI schema and (for now) the requests'
-`as_of` views of the past (requests_app/api/views.py decides which reads come here).
+DRF keeps the writes, the browsable API, CSV and the OpenAPI schema (requests_app/api/views.py
+decides which reads come here).
 """
 
 import functools
@@ -327,23 +327,40 @@ def plan_for(serializer_class) -> Plan:
 # --------------------------------------------------------------------- reading
 
 
-def read(serializer_class, queryset, ids: list, request) -> list[dict]:
+Restate = Callable[[list[dict]], None]
+
+
+def read(serializer_class, queryset, ids: list, request, restate: Restate) -> list[dict]:
     """The representations of the rows `ids` of `queryset`, in that order, as
-    `serializer_class` writes them. The related rows are fetched from the querysets that
-    `queryset` prefetches them with, so their filters (a day's citations) and order hold."""
+    `serializer_class` writes them, after `restate(rows)`. The related rows are fetched from
+    the querysets that `queryset` prefetches them with, so their filters (a day's citations)
+    and order hold."""
     plan = plan_for(serializer_class)
     found = {row["pk"]: row for row in values(queryset.filter(pk__in=ids), plan)}
-    return write(plan, queryset, [found[pk] for pk in ids if pk in found], request)
+    return write(plan, queryset, [found[pk] for pk in ids if pk in found], request, restate)
 
 
-def read_one(serializer_class, queryset, request, **lookup) -> dict:
+def read_one(serializer_class, queryset, request, restate: Restate, **lookup) -> dict:
     """The representation of the row of `queryset` that `lookup` finds; 404 if none does."""
     plan = plan_for(serializer_class)
     row = get_object_or_404(values(queryset, plan), **lookup)
-    return write(plan, queryset, [row], request)[0]
+    return write(plan, queryset, [row], request, restate)[0]
 
 
-def write(plan: Plan, queryset, rows: list[dict], request) -> list[dict]:
+def overwrite(row: dict, record, names: list[str]) -> None:
+    """Replace the row's columns under `names` (`status`, `latest_response__stance__slug`) with
+    the record's attributes: for rows restated by code that works on model instances."""
+    for key in row:
+        path = key.split("__")
+        if path[0] in names:
+            value = record
+            for name in path:
+                value = None if value is None else getattr(value, name)
+            row[key] = value
+
+
+def write(plan: Plan, queryset, rows: list[dict], request, restate: Restate) -> list[dict]:
+    restate(rows)
     fetch_related(plan, queryset, rows)
     links = Links(request)
     return [plan.write(row, links) for row in rows]

@@ -148,6 +148,9 @@ class CuratedViewSet(viewsets.ModelViewSet):
         """Whether this read is answered by the fast path: JSON, not the browsable API."""
         return self.request.accepted_renderer.format == "json"
 
+    def restate_rows(self, rows: list[dict]) -> None:
+        """Change the fast path's rows before they are written (a view of the past)."""
+
     def list(self, request, *args, **kwargs):
         if not self.reads_fast():
             return super().list(request, *args, **kwargs)
@@ -155,7 +158,9 @@ class CuratedViewSet(viewsets.ModelViewSet):
         ids = pagination.paginate_queryset(
             self.filter_queryset(self.get_queryset()), request, view=self
         )
-        rows = reads.read(self.get_serializer_class(), self.get_queryset(), ids, request)
+        rows = reads.read(
+            self.get_serializer_class(), self.get_queryset(), ids, request, self.restate_rows
+        )
         self.request.accepted_renderer = reads.JSONRenderer()
         return pagination.get_paginated_response(rows)
 
@@ -164,7 +169,9 @@ class CuratedViewSet(viewsets.ModelViewSet):
             return super().retrieve(request, *args, **kwargs)
         # Reads need no object permission (DjangoModelPermissionsOrAnonReadOnly): no object.
         lookup = {self.lookup_field: kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        row = reads.read_one(self.get_serializer_class(), self.get_queryset(), request, **lookup)
+        row = reads.read_one(
+            self.get_serializer_class(), self.get_queryset(), request, self.restate_rows, **lookup
+        )
         self.request.accepted_renderer = reads.JSONRenderer()
         return Response(row)
 
@@ -371,9 +378,27 @@ class AidRequestViewSet(FactViewSet):
             raise exceptions.ValidationError(form.errors)
         return form.cleaned_data["as_of"]
 
-    def reads_fast(self) -> bool:
-        # A view of the past restates each row (past.restate): DRF reads it.
-        return super().reads_fast() and self.as_of is None
+    def restate_rows(self, rows: list[dict]) -> None:
+        """A view of the past: each row's status and latest response as `restate()` gives
+        them for the as_of day."""
+        if self.as_of is None:
+            return
+        restated = restate([AidRequest(pk=row["pk"]) for row in rows], self.as_of)
+        for row, aid_request in zip(rows, restated, strict=True):
+            reads.overwrite(row, aid_request, ["status", "latest_response"])
+
+    def not_known(self) -> exceptions.NotFound:
+        return exceptions.NotFound(
+            f"No such request, or no article published by {self.as_of} reports it."
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            if self.as_of is None:
+                raise
+            raise self.not_known() from None
 
     def get_queryset(self):
         requests = AidRequest.objects.for_listing().with_reports(self.as_of)
@@ -391,9 +416,7 @@ class AidRequestViewSet(FactViewSet):
         try:
             aid_request = super().get_object()
         except Http404:
-            raise exceptions.NotFound(
-                f"No such request, or no article published by {self.as_of} reports it."
-            ) from None
+            raise self.not_known() from None
         return restate([aid_request], self.as_of)[0]
 
     @extend_schema(
