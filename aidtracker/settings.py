@@ -380,6 +380,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "requests_app.api.schema.describe_generic_fields",
+        "requests_app.api.schema.nullable_references",
+        "requests_app.api.schema.csv_variants",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

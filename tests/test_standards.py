@@ -106,3 +106,51 @@ def test_ordering_by_several_keys_as_a_list_or_repeated(api, seeded):
     assert [r["id"] for r in repeated] != [r["id"] for r in last_only]
     statuses = [r["status"] for r in repeated]
     assert statuses == sorted(statuses, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    """The API's own schema, as a strict OpenAPI 3.0 validator reads it."""
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_core import OpenAPI
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return OpenAPI.from_dict(json.loads(json.dumps(schema, default=str)))
+
+
+def readable_urls(client, paths: dict) -> list[str]:
+    """Every public list (its security allows no credentials: {}), and the detail of each
+    list's first record."""
+    urls = []
+    for path, operations in paths.items():
+        if "get" not in operations or "{" in path or {} not in operations["get"]["security"]:
+            continue
+        urls.append(path)
+        results = client.get(path).json().get("results", [])
+        for detail in paths:
+            parameter = re.fullmatch(re.escape(path) + r"\{(id|slug)\}/", detail)
+            if parameter and results and parameter[1] in results[0]:
+                urls.append(detail.replace(f"{{{parameter[1]}}}", str(results[0][parameter[1]])))
+    return urls
+
+
+@pytest.mark.slow
+def test_every_list_and_detail_answers_as_its_schema_says(client, seeded, openapi):
+    from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+    urls = readable_urls(client, openapi.spec.contents()["paths"])
+    assert len(urls) > 20
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, url
+        openapi.validate_response(
+            DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+        )
+
+
+def test_the_schema_documents_the_csv_variant_and_who_may_read(openapi):
+    paths = openapi.spec.contents()["paths"]
+    assert "text/csv" in paths["/api/v1/requests/"]["get"]["responses"]["200"]["content"]
+    assert {} in paths["/api/v1/requests/"]["get"]["security"]
+    # Webhooks are read with a token only.
+    assert {} not in paths["/api/v1/webhooks/"]["get"]["security"]

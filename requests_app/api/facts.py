@@ -117,7 +117,9 @@ class ResponseInRequestSerializer(serializers.ModelSerializer):
 
     url = api_url("response-detail", "pk")
     responder = ActorSummarySerializer(read_only=True, help_text="Who answered.")
-    stance = StanceSummarySerializer(read_only=True, help_text="The stance the answer rests on.")
+    stance = StanceSummarySerializer(
+        read_only=True, allow_null=True, help_text="The stance the answer rests on, if any."
+    )
     citations = CitedQuoteSerializer(many=True, read_only=True, help_text="Quotes reporting it.")
     disputed = serializers.BooleanField(
         source="is_disputed",
