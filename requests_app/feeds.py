@@ -1,6 +1,7 @@
 """Atom feeds of what the tracker adds: new requests, responses, stance changes and actions, all
 of them, an actor's, or one request's, newest first."""
 
+import datetime
 import uuid
 from operator import attrgetter
 
@@ -86,7 +87,11 @@ class UpdatesFeed(Feed):
         return ["stance", record.get_position_display()]
 
     def item_pubdate(self, record):
-        return record.created_at
+        """When the news first reported it (the first day of a month or year reported only
+        as such), not when a curator entered it: a seed loaded today is not today's news."""
+        if record.first_reported_on is None:
+            return record.created_at
+        return datetime.datetime.combine(record.first_reported_on, datetime.time(), datetime.UTC)
 
     def item_updateddate(self, record):
         return record.updated_at

@@ -125,3 +125,13 @@ def test_pages_announce_their_feeds(client, seeded):
                 rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{feed}">'
             )
             assert re.search(link, head), (page, feed)
+
+
+def test_entries_are_published_when_the_news_reported_them(client, seeded):
+    """A seed loaded today is not today's news: each entry's publication is its fact's first
+    report."""
+    feed = client.get(reverse("tracker:feed")).content.decode()
+    published = re.findall(r"<published>([^<]+)</published>", feed)
+    assert len(set(published)) > 1
+    cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
+    assert f"<published>{cheongung.first_reported_on:%Y-%m-%d}T00:00:00+00:00</published>" in feed
