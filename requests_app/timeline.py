@@ -7,6 +7,7 @@ positions, its dated acts) and counted from their tables.
 """
 
 import datetime
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -179,4 +180,62 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
         "axis_y": TOP - 14,
         "lanes": lanes,
         "ticks": ticks,
+    }
+
+
+# The stance chart: a government's position over time, the most restrictive at the top.
+STANCE_WIDTH, STANCE_LEFT, STANCE_TOP, STANCE_ROW = 720, 170, 28, 26
+
+
+def stance_chart(stances, today: datetime.date) -> dict | None:
+    """A step chart of one holder's stances (in date order, long-standing first): each
+    position held from its stance's start until the next stance, its own end, or today;
+    a marker where an event prompted the change. `None` with no dated stance to draw."""
+    positions = list(PolicyStance.Position)
+    dated = [stance.in_force_from for stance in stances if stance.in_force_from]
+    if not dated:
+        return None
+    first = min(dated).replace(month=1, day=1)
+    span = (today - first).days or 1
+    plot = STANCE_WIDTH - STANCE_LEFT - 20
+
+    def x_of(day: datetime.date) -> float:
+        return round(STANCE_LEFT + (min(day, today) - first).days / span * plot, 1)
+
+    steps = []
+    for number, stance in enumerate(stances):
+        start = max(stance.in_force_from or first, first)
+        following = [s.in_force_from for s in stances[number + 1 :] if s.in_force_from]
+        ends = [day for day in (stance.in_force_until, *following[:1]) if day]
+        end = min(ends) if ends else today
+        y = STANCE_TOP + positions.index(stance.position) * STANCE_ROW + STANCE_ROW / 2
+        steps.append(
+            {
+                "x1": x_of(start),
+                "x2": max(x_of(end), x_of(start) + 3),
+                "y": y,
+                "css": stance.position,
+                "trigger": bool(stance.trigger_id),
+                "trigger_y": y - 9,
+                "label": f"{stance.in_force_from_display}: {stance.get_position_display()}, "
+                f"{stance.title}"
+                + (f" (prompted by {stance.trigger.title})" if stance.trigger_id else ""),
+            }
+        )
+    for step, following in itertools.pairwise(steps):
+        step["next_y"] = following["y"]
+    return {
+        "width": STANCE_WIDTH,
+        "height": STANCE_TOP + len(positions) * STANCE_ROW + 8,
+        "rows": [
+            {"label": position.label, "y": STANCE_TOP + n * STANCE_ROW + STANCE_ROW / 2}
+            for n, position in enumerate(positions)
+        ],
+        "ticks": [
+            {"x": x_of(datetime.date(year, 1, 1)), "label": year}
+            for year in range(first.year, today.year + 1)
+        ],
+        "left": STANCE_LEFT,
+        "right": STANCE_WIDTH - 20,
+        "steps": steps,
     }

@@ -39,7 +39,7 @@ from .models import (
 from .pagination import BadCursor, IdPaginator
 from .past import first_reported, moment, restate, stances_on
 from .text.highlight import highlight
-from .timeline import build_timeline
+from .timeline import build_timeline, stance_chart
 
 PAGE_SIZE = 25
 # Actor and item pages show the first rows of each kind and link to the full lists.
@@ -445,7 +445,9 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .get("request_addressee_status", {})
         .items()
     }
-    stances_now = PolicyStance.objects.filter(holder=actor).latest_in_force_on(timezone.localdate())
+    today = timezone.localdate()
+    stances_now = PolicyStance.objects.filter(holder=actor).latest_in_force_on(today)
+    stances = list(PolicyStance.objects.filter(holder=actor).select_related("trigger")[:shown])
     return render(
         request,
         "requests_app/actor_detail.html",
@@ -460,7 +462,8 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 .select_related("request", "stance")
                 .order_by("-responded_on", "-pk")[:shown]
             ),
-            "stances": PolicyStance.objects.filter(holder=actor).select_related("trigger")[:shown],
+            "stances": stances,
+            "stance_chart": stance_chart(stances, today),
             "stances_now": stances_now.get(actor.pk, []),
             "received": {
                 "total": sum(received.values()),
@@ -519,7 +522,9 @@ def stance_list(request: HttpRequest) -> HttpResponse:
     holders: dict = {}
     for stance in stances:
         holders.setdefault(stance.holder, []).append(stance)
-    return render(request, "requests_app/policystance_list.html", {"holders": holders.items()})
+    today = timezone.localdate()
+    charts = [(holder, held, stance_chart(held, today)) for holder, held in holders.items()]
+    return render(request, "requests_app/policystance_list.html", {"holders": charts})
 
 
 def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:

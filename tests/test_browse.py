@@ -366,3 +366,22 @@ def test_a_quote_with_its_own_quotation_marks_is_not_marked_twice():
 def test_an_article_without_a_publisher_names_its_site():
     assert SourceArticle(url="https://www.koreaherald.com/x").publisher_name == "koreaherald.com"
     assert SourceArticle().publisher_name == "publisher not recorded"
+
+
+def test_stances_are_drawn_as_a_step_chart_with_a_text_alternative(client, seeded):
+    for url in (
+        reverse("tracker:stance-list"),
+        reverse("tracker:actor-detail", args=["south-korea"]),
+    ):
+        html = page(client, url)
+        chart = html[
+            html.index('class="stance-chart"') : html.index(
+                "</svg>", html.index('class="stance-chart"')
+            )
+        ]
+        assert (
+            "<desc" in chart
+            and "Prohibits, Long-standing ban on weapons to conflict zones" in chart
+        )
+        assert "<a" not in chart  # an image holds nothing focusable
+        assert "stance-chart__trigger" in chart  # a change an event prompted
