@@ -154,13 +154,10 @@ class CuratedViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if not self.reads_fast():
             return super().list(request, *args, **kwargs)
+        queryset = self.get_queryset()
         pagination = reads.IdPagination()
-        ids = pagination.paginate_queryset(
-            self.filter_queryset(self.get_queryset()), request, view=self
-        )
-        rows = reads.read(
-            self.get_serializer_class(), self.get_queryset(), ids, request, self.restate_rows
-        )
+        ids = pagination.paginate_queryset(self.filter_queryset(queryset), request)
+        rows = reads.read(self.get_serializer_class(), queryset, ids, request, self.restate_rows)
         self.request.accepted_renderer = reads.JSONRenderer()
         return pagination.get_paginated_response(rows)
 
