@@ -55,12 +55,15 @@ KEPT_HEADERS = (
     "Last-Modified",
 )
 PAGING_PARAMETERS = {"page", "page_size", "cursor", "format"}
+# The API docs page (drf-spectacular's split Swagger UI, CSP-safe) loads its script from
+# ?script=: dropped, the page answered its own HTML and the docs never drew.
+DOCS_PARAMETERS = {"script"}
 
 
 def known_parameters() -> frozenset[str]:
     """Every query parameter a public page or endpoint reads: the filters' and forms' own names,
     and paging."""
-    names = set(PAGING_PARAMETERS)
+    names = PAGING_PARAMETERS | DOCS_PARAMETERS
     for module in (filters, sync):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, FilterSet):
