@@ -385,3 +385,24 @@ def test_stances_are_drawn_as_a_step_chart_with_a_text_alternative(client, seede
         )
         assert "<a" not in chart  # an image holds nothing focusable
         assert "stance-chart__trigger" in chart  # a change an event prompted
+
+
+def test_a_mistyped_address_gets_the_site_404_in_development_too(client, settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import aidtracker.urls
+
+    settings.DEBUG = True
+    try:
+        importlib.reload(aidtracker.urls)
+        clear_url_caches()
+        response = client.get("/no-such-page/")
+        assert response.status_code == 404
+        assert b"<h1>Not found</h1>" in response.content and b"site-header" in response.content
+        assert client.get("/requests").status_code == 301  # APPEND_SLASH still redirects
+    finally:
+        settings.DEBUG = False
+        importlib.reload(aidtracker.urls)
+        clear_url_caches()
