@@ -68,15 +68,19 @@ def install(connection) -> None:
 
 def _first_reported(fact, where: str) -> str:
     """SQL recomputing `first_reported_on` of the rows of `fact` that `where` selects."""
+    table = f'"{fact._meta.db_table}"'
+    return f"UPDATE {table} SET first_reported_on = {_earliest_report(fact, table)} WHERE {where};"
+
+
+def _earliest_report(fact, row: str) -> str:
+    """SQL of the publication date of the earliest article citing `row` of `fact`."""
     from .models import Citation, SourceArticle
 
-    table = fact._meta.db_table
     column = fact.citations.rel.field.column
     return (
-        f'UPDATE "{table}" SET first_reported_on = ('
-        f'SELECT MIN(s.published_on) FROM "{Citation._meta.db_table}" c '
+        f'(SELECT MIN(s.published_on) FROM "{Citation._meta.db_table}" c '
         f'JOIN "{SourceArticle._meta.db_table}" s ON s.id = c.source_id '
-        f'WHERE c."{column}" = "{table}".id) WHERE {where};'
+        f'WHERE c."{column}" = {row}.id)'
     )
 
 
@@ -89,15 +93,25 @@ CHANGED_ROWS = {
 
 
 def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
-    """(name, table, event, body) of every trigger that keeps `first_reported_on`.
+    """(name, table, when it runs, body) of every trigger that keeps `first_reported_on`.
 
-    On PostgreSQL they run once a statement, over its changed rows (transition tables): a bulk
-    insert of citations recomputes each fact it touches once. SQLite runs them for each row.
+    Citations and articles' dates recompute the facts they touch: on PostgreSQL once a
+    statement, over its changed rows (transition tables), so a bulk insert recomputes each fact
+    once; SQLite runs them for each row. A fact itself gets its value from the database on
+    every insert and on every save that writes the column, so no save from a stale or
+    deserialized instance (a restore, a fixture) can leave another value.
     """
     from .models import FACTS, Citation, SourceArticle
 
     citation = Citation._meta.db_table
     statement = vendor == "postgresql"
+
+    def after(event: str, table: str) -> str:
+        if statement:
+            return (
+                f'AFTER {event} ON "{table}" REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT'
+            )
+        return f'AFTER {event} ON "{table}" FOR EACH ROW'
 
     def changed(row: str, column: str) -> str:
         """The `column` of the changed rows: NEW (or OLD) ones."""
@@ -119,41 +133,48 @@ def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
     def each(recompute, rows: list[str]) -> str:
         return " ".join(recompute(fact, row) for fact in FACTS for row in rows)
 
+    source = SourceArticle._meta.db_table
     triggers = [
-        ("citation_reports_insert", citation, "INSERT", each(citing, ["NEW"])),
-        ("citation_reports_delete", citation, "DELETE", each(citing, ["OLD"])),
-        ("citation_reports_update", citation, "UPDATE", each(citing, ["NEW", "OLD"])),
-        ("source_dates_reports", SourceArticle._meta.db_table, "UPDATE", each(cited_in, ["NEW"])),
+        ("citation_reports_insert", citation, after("INSERT", citation), each(citing, ["NEW"])),
+        ("citation_reports_delete", citation, after("DELETE", citation), each(citing, ["OLD"])),
+        (
+            "citation_reports_update",
+            citation,
+            after("UPDATE", citation),
+            each(citing, ["NEW", "OLD"]),
+        ),
+        ("source_dates_reports", source, after("UPDATE", source), each(cited_in, ["NEW"])),
     ]
     for fact in FACTS:
         table = fact._meta.db_table
-        own = _first_reported(fact, f"id IN ({changed('NEW', 'id')})")
-        triggers.append((f"{table}_reports", table, "INSERT", own))
+        if statement:
+            when = f'BEFORE INSERT OR UPDATE OF first_reported_on ON "{table}" FOR EACH ROW'
+            body = f"NEW.first_reported_on := {_earliest_report(fact, 'NEW')}; RETURN NEW;"
+            triggers.append((f"{table}_reports", table, when, body))
+        else:
+            own = _first_reported(fact, "id = NEW.id")
+            for event in ("INSERT", "UPDATE OF first_reported_on"):
+                name = f"{table}_reports_{event.split()[0].lower()}"
+                triggers.append((name, table, f'AFTER {event} ON "{table}" FOR EACH ROW', own))
     return triggers
 
 
 def install_first_reported(connection) -> None:
     """Create (or re-create) the triggers that keep `first_reported_on`."""
     with connection.cursor() as cursor:
-        for name, table, event, body in first_reported_triggers(connection.vendor):
+        for name, table, when, body in first_reported_triggers(connection.vendor):
             if connection.vendor == "postgresql":
                 function = f"aidtracker_{name}"
+                returns = "" if "RETURN" in body else " RETURN NULL;"
                 cursor.execute(
                     f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
-                    f"AS $$ BEGIN {body} RETURN NULL; END $$"
+                    f"AS $$ BEGIN {body}{returns} END $$"
                 )
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
-                cursor.execute(
-                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" '
-                    f"REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT "
-                    f"EXECUTE FUNCTION {function}()"
-                )
+                cursor.execute(f'CREATE TRIGGER "{name}" {when} EXECUTE FUNCTION {function}()')
             else:
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-                cursor.execute(
-                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW '
-                    f"BEGIN {body} END"
-                )
+                cursor.execute(f'CREATE TRIGGER "{name}" {when} BEGIN {body} END')
 
 
 def refresh_first_reported(connection) -> None:

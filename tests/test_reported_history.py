@@ -130,3 +130,12 @@ def test_as_of_and_its_status_filter_are_index_lookups(reported):
     assert "statusspan_status_on" in plan
     assert "first_reported_on" in plan
     assert "requests_app_citation" not in plan
+
+
+def test_a_save_from_a_stale_or_restored_instance_keeps_the_first_report(reported):
+    """A restore or fixture saves whole rows from instances that never held the value."""
+    stale = AidRequest.objects.get(pk=reported.pk)
+    stale.first_reported_on = None
+    stale.save()
+
+    assert first_reported(reported) == MAR
