@@ -507,6 +507,14 @@ def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "requests_app/item_detail.html",
         {
             "item": item,
+            "request_statuses": [
+                (AidRequest.Status(status).label, count)
+                for status, count in AidRequest.objects.filter(item=item)
+                .order_by("status")
+                .values_list("status")
+                .annotate(n=Count("pk"))
+            ],
+            "aid_given": donor_totals(Contribution.objects.filter(item=item)),
             "requests": AidRequest.objects.for_listing().filter(item=item)[:DETAIL_ROWS],
             "contributions": Contribution.objects.filter(item=item).select_related(
                 "donor", "recipient"

@@ -406,3 +406,10 @@ def test_a_mistyped_address_gets_the_site_404_in_development_too(client, setting
         settings.DEBUG = False
         importlib.reload(aidtracker.urls)
         clear_url_caches()
+
+
+def test_an_item_page_opens_with_a_summary(client, seeded):
+    html = page(client, reverse("tracker:item-detail", args=["cheongung"]))
+    glance = html[html.index('id="at-a-glance"') :]
+    glance = glance[: glance.index("</section>")]
+    assert "Asked for" in glance and "declined" in glance
