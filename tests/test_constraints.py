@@ -18,6 +18,7 @@ from requests_app.models import (
     Role,
     SourceArticle,
 )
+from requests_app.models.amounts import format_amount
 
 
 def refused_by_database(create):
@@ -129,7 +130,7 @@ def test_contribution_keeps_its_original_currency(ukraine, south_korea):
         amount_qualifier="exact",
     )
     aid.refresh_from_db()
-    assert aid.amount_display == "520,000,000,000 KRW"
+    assert aid.amount_display == "520 billion KRW"
 
 
 def test_donor_cannot_give_to_itself(ukraine):
@@ -149,7 +150,7 @@ def test_item_unit_cost_reads_as_the_source_states_it(make_item):
         unit_cost_currency="KRW",
         unit_cost_qualifier="up_to",
     )
-    assert item.unit_cost_display == "up to 1,500,000,000 KRW"
+    assert item.unit_cost_display == "up to 1.5 billion KRW"
 
 
 @pytest.mark.parametrize("targets", [0, 2], ids=["no-fact", "two-facts"])
@@ -219,3 +220,18 @@ def test_deleting_a_request_with_responses_is_refused(aid_request, record_respon
     with pytest.raises(ProtectedError):
         aid_request.delete()
     assert AidRequest.objects.filter(pk=aid_request.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (Decimal("520000000000"), "520 billion KRW"),
+        (Decimal("1050000000"), "1.05 billion KRW"),
+        (Decimal("2500000"), "2.5 million KRW"),
+        (Decimal("1234567"), "1,234,567 KRW"),  # not exact in millions: in full
+        (Decimal("999999"), "999,999 KRW"),
+        (Decimal("12.50"), "12.50 KRW"),
+    ],
+)
+def test_amounts_read_as_a_newsroom_writes_them(amount, shown):
+    assert format_amount(amount, "KRW") == shown

@@ -200,7 +200,7 @@ def test_a_dollar_twin_keeps_a_qualified_amounts_qualifier(ukraine, south_korea,
         record=aid(amount_qualifier="more_than", amount_usd_qualifier="more_than"),
         citations=first_report(None),
     )
-    assert kept.amount_usd_display == "more than 230,000,000 USD"
+    assert kept.amount_usd_display == "more than 230 million USD"
     # An exact amount's conversion may be rounded.
     services.record_save(
         record=aid(amount_qualifier="exact", amount_usd_qualifier="approximately"),

@@ -1,6 +1,8 @@
 """Amounts and quantities as their sources state them: money in its original currency with
 any qualifier, counts in the source's words with a range."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -18,11 +20,21 @@ class Qualifier(models.TextChoices):
     UP_TO = "up_to", "Up to"
 
 
+# Large amounts read as a newsroom writes them: "520 billion", "1.5 billion".
+SCALES = [(10**12, "trillion"), (10**9, "billion"), (10**6, "million")]
+
+
 def format_amount(amount, currency: str, qualifier: str = Qualifier.EXACT) -> str:
-    """'up to 1,500,000,000 KRW': the amount in its original currency, as the source states it."""
+    """'up to 1.5 billion KRW': the amount in its original currency, as the source states it;
+    in millions, billions or trillions when that is exact to two decimals, in full otherwise."""
     if amount is None:
         return ""
     number = f"{amount:,.2f}".removesuffix(".00")
+    for size, word in SCALES:
+        if amount >= size and amount * 100 % size == 0:
+            scaled = f"{Decimal(amount) / size:,.2f}".rstrip("0").rstrip(".")
+            number = f"{scaled} {word}"
+            break
     words = "" if qualifier == Qualifier.EXACT else f"{Qualifier(qualifier).label.lower()} "
     return f"{words}{number} {currency}".strip()
 
