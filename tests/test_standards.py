@@ -154,3 +154,29 @@ def test_the_schema_documents_the_csv_variant_and_who_may_read(openapi):
     assert {} in paths["/api/v1/requests/"]["get"]["security"]
     # Webhooks are read with a token only.
     assert {} not in paths["/api/v1/webhooks/"]["get"]["security"]
+
+
+def documented_examples(node) -> list[tuple[dict, object]]:
+    """Every (schema, example value) pair under `node` of the schema."""
+    found = []
+    if isinstance(node, dict):
+        if "schema" in node and isinstance(node.get("examples"), dict):
+            values = [example["value"] for example in node["examples"].values()]
+            found += [(node["schema"], value) for value in values]
+        for value in node.values():
+            found += documented_examples(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += documented_examples(value)
+    return found
+
+
+def test_every_example_passes_its_own_schema(openapi):
+    from openapi_schema_validator import OAS30Validator
+
+    contents = openapi.spec.contents()
+    examples = documented_examples(contents["paths"])
+
+    assert examples
+    for schema, value in examples:
+        OAS30Validator({**schema, "components": contents["components"]}).validate(value)

@@ -305,15 +305,22 @@ class JSONLDRenderer(renderers.JSONRenderer):
     format = "jsonld"
 
 
+# A real answer (the seed's Cheongung request, one answer and one citation kept), so that it
+# passes its own schema (tests/test_standards.py).
 REQUEST_EXAMPLE = OpenApiExample(
     "Declined: Cheongung",
     response_only=True,
     value={
-        "id": 10,
-        "url": "http://127.0.0.1:8000/api/v1/requests/10/",
-        "html_url": "/requests/10/",
+        "id": 9,
+        "url": "http://127.0.0.1:8000/api/v1/requests/9/",
+        "html_url": "http://127.0.0.1:8000/requests/9/",
         "slug": "ua-kr-2024-11-cheongung",
         "title": "Cheongung air defence missile systems",
+        "summary": (
+            "Before the visit, an anonymous source says the delegation of Defence Minister Umerov"
+            " plans to ask for air defence missiles; after it, SBS News, citing government "
+            "sources, reports that Ukraine sought to buy the Cheongung medium-range system."
+        ),
         "status": "declined",
         "requester": {
             "slug": "ukraine",
@@ -322,6 +329,20 @@ REQUEST_EXAMPLE = OpenApiExample(
             "country": "UA",
             "url": "http://127.0.0.1:8000/api/v1/actors/ukraine/",
         },
+        "addressee": {
+            "slug": "south-korea",
+            "name": "South Korea",
+            "kind": "country",
+            "country": "KR",
+            "url": "http://127.0.0.1:8000/api/v1/actors/south-korea/",
+        },
+        "voiced_by": {
+            "slug": "rustem-umerov",
+            "name": "Rustem Umerov",
+            "kind": "person",
+            "country": "UA",
+            "url": "http://127.0.0.1:8000/api/v1/actors/rustem-umerov/",
+        },
         "item": {
             "slug": "cheongung",
             "name": "Cheongung (KM-SAM)",
@@ -329,18 +350,127 @@ REQUEST_EXAMPLE = OpenApiExample(
             "lethality": "disputed",
             "url": "http://127.0.0.1:8000/api/v1/items/cheongung/",
         },
+        "quantity": None,
+        "quantity_text": "",
+        "quantity_min": None,
+        "quantity_max": None,
         "made_on": "2024-11-27",
         "made_on_precision": "day",
         "channel": "official_visit",
         "mode": "purchase",
         "current_stance": {
-            "slug": "kr-declines-arms-sales-2024-11",
-            "title": "Weapon sales to Ukraine declined under trade law",
+            "slug": "kr-no-weapons-to-conflict-zones",
+            "title": "Long-standing ban on weapons to conflict zones",
             "position": "prohibits",
-            "in_force_from": "2024-11-28",
+            "in_force_from": None,
             "in_force_from_precision": "day",
-            "url": "http://127.0.0.1:8000/api/v1/stances/kr-declines-arms-sales-2024-11/",
+            "url": "http://127.0.0.1:8000/api/v1/stances/kr-no-weapons-to-conflict-zones/",
         },
+        "conflict_note": (
+            "Ukraine Seeks Weapons Aid in South Korea Visit and the Kyiv Post describe a request "
+            "for military aid or 'arms assistance'; Euromaidan Press, after the visit, reports "
+            "that Ukraine sought to purchase."
+        ),
+        "disputed": True,
+        "review_state": "reviewed",
+        "responses": [
+            {
+                "id": 6,
+                "url": "http://127.0.0.1:8000/api/v1/responses/6/",
+                "disputed": False,
+                "review_state": "reviewed",
+                "decision": "declined",
+                "responded_on": "2024-11-28",
+                "responded_on_precision": "day",
+                "responder": {
+                    "slug": "south-korea",
+                    "name": "South Korea",
+                    "kind": "country",
+                    "country": "KR",
+                    "url": "http://127.0.0.1:8000/api/v1/actors/south-korea/",
+                },
+                "summary": (
+                    "The South Korean government declines the weapon sales, SBS News reports on "
+                    "28 November, citing potential violations of trade laws restricting exports "
+                    "to war zones; the article gives no earlier date for the decision. The outlet"
+                    " adds that the defence industry lacks inventory for export, Cheongung not "
+                    "being available for new sales until 2030."
+                ),
+                "reason": (
+                    "Potential violations of external trade laws restricting exports to war zones."
+                ),
+                "stance": {
+                    "slug": "kr-no-weapons-to-conflict-zones",
+                    "title": "Long-standing ban on weapons to conflict zones",
+                    "position": "prohibits",
+                    "in_force_from": None,
+                    "in_force_from_precision": "day",
+                    "url": "http://127.0.0.1:8000/api/v1/stances/kr-no-weapons-to-conflict-zones/",
+                },
+                "citations": [
+                    {
+                        "id": 86,
+                        "source": {
+                            "id": 5,
+                            "title": "Seoul declines Ukrainian request for defense system sales",
+                            "publisher": "Euromaidan Press",
+                            "published_on": "2024-11-28",
+                            "published_on_precision": "day",
+                            "url": "http://127.0.0.1:8000/api/v1/sources/5/",
+                        },
+                        "quote": (
+                            "The publication says the South Korean government ultimately declined"
+                            " the weapon sales, citing potential violations of external trade "
+                            "laws restricting exports to war zones."
+                        ),
+                        "relation": "supports",
+                        "attribution": "relayed",
+                        "relayed_from": {
+                            "slug": "sbs",
+                            "name": "SBS",
+                            "kind": "media_outlet",
+                            "country": "KR",
+                            "url": "http://127.0.0.1:8000/api/v1/actors/sbs/",
+                        },
+                        "note": "SBS News's report, as Euromaidan Press relays it.",
+                    }
+                ],
+            }
+        ],
+        "citations": [
+            {
+                "id": 83,
+                "source": {
+                    "id": 5,
+                    "title": "Seoul declines Ukrainian request for defense system sales",
+                    "publisher": "Euromaidan Press",
+                    "published_on": "2024-11-28",
+                    "published_on_precision": "day",
+                    "url": "http://127.0.0.1:8000/api/v1/sources/5/",
+                },
+                "quote": (
+                    "According to government sources, Ukraine specifically sought to purchase the"
+                    " Cheongung mid-range air defense missile system, ground-based air defense "
+                    "radars, and counter-artillery radars."
+                ),
+                "relation": "supports",
+                "attribution": "relayed",
+                "relayed_from": {
+                    "slug": "sbs",
+                    "name": "SBS",
+                    "kind": "media_outlet",
+                    "country": "KR",
+                    "url": "http://127.0.0.1:8000/api/v1/actors/sbs/",
+                },
+                "note": (
+                    "Reported after the visit as a purchase. SBS News's report, from unnamed "
+                    "government sources, as Euromaidan Press relays it."
+                ),
+            }
+        ],
+        "created_at": "2026-11-30T18:41:27.860294Z",
+        "updated_at": "2026-11-30T18:41:31.138205Z",
+        "version": 1,
     },
 )
 
