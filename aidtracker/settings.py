@@ -432,9 +432,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "aidtracker <alerts
 
 # The worker's broker: CELERY_BROKER_URL, or database 2 of the Redis at REDIS_URL (the cache
 # keeps to its own database there). Without a worker, deliveries wait in the outbox.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or urlsplit(
-    os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
-)._replace(path="/2").geturl()
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL")
+    or urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379")
+    ._replace(path="/2")
+    .geturl()
+)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aidtracker")
 CELERY_TASK_IGNORE_RESULT = True
 # A message is acknowledged after its task ran, and given back if the worker dies running it;

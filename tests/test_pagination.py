@@ -38,9 +38,7 @@ def walk(client, url: str, params: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("ordering", [None, "date", "-date", "status", "-status"])
-def test_a_cursor_walk_shows_every_row_once_in_the_order_of_the_pages(
-    client, requests_, ordering
-):
+def test_a_cursor_walk_shows_every_row_once_in_the_order_of_the_pages(client, requests_, ordering):
     url = reverse("api:request-list")
     params = {"page_size": 5, **({"ordering": ordering} if ordering else {})}
 
@@ -63,9 +61,7 @@ def test_previous_links_walk_back_through_the_same_pages(client, requests_):
     assert pages[0]["previous"] is None
 
 
-def test_a_cursor_keeps_the_filters_and_the_reported_day(
-    client, requests_, record_response
-):
+def test_a_cursor_keeps_the_filters_and_the_reported_day(client, requests_, record_response):
     declined = requests_[:7]
     for aid_request in declined:
         record_response(aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, 28))
