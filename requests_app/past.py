@@ -58,8 +58,3 @@ def moment(day: datetime.date) -> dict:
             next=Min("published_on", filter=Q(published_on__gt=day)),
         ),
     }
-
-
-def first_reported(aid_request: AidRequest) -> datetime.date | None:
-    """The day the first article that reports the request was published."""
-    return aid_request.citations.aggregate(day=Min("source__published_on"))["day"]

@@ -37,7 +37,7 @@ from .models import (
     Tally,
 )
 from .pagination import BadCursor, IdPaginator
-from .past import first_reported, moment, restate, stances_on
+from .past import moment, restate, stances_on
 from .text.highlight import highlight
 from .timeline import build_timeline, stance_chart
 
@@ -369,7 +369,7 @@ def request_not_yet_reported(request: HttpRequest, aid_request: AidRequest, day)
         {
             "aid_request": aid_request,
             "past": moment(day),
-            "first_reported": first_reported(aid_request),
+            "first_reported": aid_request.first_reported_on,
         },
         status=404,
     )
