@@ -95,11 +95,11 @@ CHANGED_ROWS = {
 def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
     """(name, table, when it runs, body) of every trigger that keeps `first_reported_on`.
 
-    Citations and articles' dates recompute the facts they touch: on PostgreSQL once a
-    statement, over its changed rows (transition tables), so a bulk insert recomputes each fact
-    once; SQLite runs them for each row. A fact itself gets its value from the database on
-    every insert and on every save that writes the column, so no save from a stale or
-    deserialized instance (a restore, a fixture) can leave another value.
+    A fact gets its value from the database on every insert and on every write of the column
+    (one rule, in its own trigger), so no save from a stale or deserialized instance (a
+    restore, a fixture) can leave another value. Citations and articles' dates only write the
+    column of the facts they touch: on PostgreSQL once a statement, over its changed rows
+    (transition tables), so a bulk insert touches each fact once; SQLite runs them per row.
     """
     from .models import FACTS, Citation, SourceArticle
 
@@ -119,14 +119,18 @@ def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
             return f'SELECT "{column}" FROM {row.lower()}_rows'
         return f'SELECT {row}."{column}"'
 
+    def touch(fact, where: str) -> str:
+        """Write the column of these facts: their own trigger, below, computes its value."""
+        return f'UPDATE "{fact._meta.db_table}" SET first_reported_on = NULL WHERE {where};'
+
     def citing(fact, row: str) -> str:
         column = fact.citations.rel.field.column
-        return _first_reported(fact, f"id IN ({changed(row, column)})")
+        return touch(fact, f"id IN ({changed(row, column)})")
 
     def cited_in(fact, row: str) -> str:
         column = fact.citations.rel.field.column
         articles = changed(row, "id")
-        return _first_reported(
+        return touch(
             fact, f'id IN (SELECT "{column}" FROM "{citation}" WHERE source_id IN ({articles}))'
         )
 
