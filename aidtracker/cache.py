@@ -174,6 +174,7 @@ class PublicReadCacheMiddleware:
         request.get_host()  # an unknown host is refused before anything is served
         drop_unknown_parameters(request)
         version, changed_at = DataVersion.objects.state()
+        request.data_version = version  # for what views keep per data version
         now = timezone.now()
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)

@@ -95,9 +95,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# A signed-in session ends after this many idle minutes: each request moves the end on.
+# A signed-in session ends after this many idle minutes: each request moves the end on, written
+# at most once a minute (aidtracker/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
@@ -128,7 +129,7 @@ MIDDLEWARE = [
     # Per-client limits on pages and CSV downloads (aidtracker/limits.py): before anything
     # reads the database or the cache.
     "aidtracker.limits.RequestLimitMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "aidtracker.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,6 +1,10 @@
+import hashlib
+
+from django.core.cache import caches
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +46,7 @@ from .text.highlight import highlight
 from .timeline import build_timeline, stance_chart
 
 PAGE_SIZE = 25
+FILTER_FORM = "requests_app/_filter_form.html"
 # Actor and item pages show the first rows of each kind and link to the full lists.
 DETAIL_ROWS = 20
 
@@ -145,22 +150,41 @@ def browse(
     """A filtered, paginated list; a bad filter value answers 400 with the form's errors.
     `page_context(filterset, page)` adds what depends on the page's rows to the context."""
     context["primary_fields"], context["more_fields"] = filter_fields(filterset)
+
+    def respond(page, status=200) -> HttpResponse:
+        shown = {"filter": filterset, "page": page, **context}
+        shown["filter_form"] = filter_form(request, shown)
+        return render(request, template, shown, status=status)
+
     if not filterset.is_valid():
-        return render(request, template, {"filter": filterset, "page": None, **context}, status=400)
+        return respond(None, status=400)
     paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
     if "cursor" in request.GET:
         try:
             page = paginator.cursor_page(request.GET["cursor"])
         except BadCursor as error:
             filterset.form.add_error(None, f"Cursor: {error} Start again from the first page.")
-            context = {"filter": filterset, "page": None, **context}
-            return render(request, template, context, status=400)
+            return respond(None, status=400)
     else:
         page = paginator.get_page(request.GET.get("page"))
     if page_context:
         context |= page_context(filterset, page)
     context["applied"] = applied_filters(request, filterset)
-    return render(request, template, {"filter": filterset, "page": page, **context})
+    return respond(page)
+
+
+def filter_form(request: HttpRequest, context: dict) -> str:
+    """A list's filter form and chips, rendered once per data version for each set of filters
+    (its menus list every actor: without this, they cost more than the page's rows)."""
+    version = getattr(request, "data_version", None)
+    if version is None or context["filter"].errors:
+        return render_to_string(FILTER_FORM, context, request)
+    shown = request.GET.copy()
+    for name in ("page", "cursor"):
+        shown.pop(name, None)
+    address = f"{version} {request.path}?{shown.urlencode()}"
+    key = "filter-form:" + hashlib.sha256(address.encode()).hexdigest()
+    return caches["pages"].get_or_set(key, lambda: render_to_string(FILTER_FORM, context, request))
 
 
 # Parameters that say how to list, not what: never shown as filters.

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app import services
-from requests_app.models import AidRequest, AidResponse, DataVersion
+from requests_app.models import Actor, AidRequest, AidResponse, DataVersion
 
 NOV_28 = datetime.date(2024, 11, 28)
 
@@ -120,3 +120,23 @@ def test_a_cached_api_detail_keeps_its_etag(client, aid_request):
     assert second["X-Cache"] == "hit"
     assert second["ETag"] == first["ETag"]
     assert first["ETag"].startswith(f'"{aid_request.version}.')
+
+
+def test_a_list_filter_form_is_rendered_once_per_data_version(
+    client, admin_user, aid_request, make_request
+):
+    """Signed-in readers get fresh pages, but the filter form (its menus list every actor) is
+    kept per data version: the repeated read skips its queries, and a write shows at once."""
+    client.force_login(admin_user)
+    url = reverse("tracker:request-list") + "?status=pending"
+    first, first_queries = get(client, url)
+    second, second_queries = get(client, url)
+
+    assert second.content == first.content
+    assert second_queries < first_queries
+
+    nowhere = services.record_save(
+        record=Actor(name="Republic of Nowhere", kind=Actor.Kind.COUNTRY)
+    )
+    make_request(slug="nowhere-request", requester=nowhere)
+    assert "Republic of Nowhere" in get(client, url)[0].content.decode()
