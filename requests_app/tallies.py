@@ -1,12 +1,12 @@
 """The dashboard's counts, kept by the database on every write.
 
 The dashboard shows requests by status, by addressee and by category, and requests and
-responses per month. Counted from the tables, that is a scan of every row on every view;
-instead each write adjusts a few Tally rows (models/base.py) in the writer's transaction, by
-a trigger on the table, whatever the write path (services, admin, API, loaddata, raw SQL).
-A migration installs the triggers and counts what is already there (`rebuild`); like the
-data version's, they are installed again after every migrate (SQLite drops a table's
-triggers when a migration rebuilds it).
+responses per month (or per the month or year a source gives without a day). Counted from
+the tables, that is a scan of every row on every view; instead each write adjusts a few Tally
+rows (models/base.py) in the writer's transaction, by a trigger on the table, whatever the
+write path (services, admin, API, loaddata, raw SQL). A migration installs the triggers and
+counts what is already there (`rebuild`); like the data version's, they are installed again
+after every migrate (SQLite drops a table's triggers when a migration rebuilds it).
 """
 
 from django.apps import apps
@@ -15,14 +15,18 @@ TALLY_TABLE = "requests_app_tally"
 
 
 def _period(connection, date_field: str) -> str:
-    """The month of a date, or only its year when the source gives only the year: '2024-07',
-    '2024'. A year-only date is not January."""
+    """The month of a date given to the day, '2024-07'; for a date the source gives only to
+    the month or the year, that month or year, 'in 2024-07' or 'in 2024' (the timeline draws
+    it across its month or year, not on its first day)."""
     row_date = "{row}." + date_field
     if connection.vendor == "postgresql":
         year, month = f"to_char({row_date}, 'YYYY')", f"to_char({row_date}, 'YYYY-MM')"
     else:
         year, month = f"strftime('%Y', {row_date})", f"strftime('%Y-%m', {row_date})"
-    return f"(CASE {row_date}_precision WHEN 'year' THEN {year} ELSE {month} END)"
+    return (
+        f"(CASE {row_date}_precision WHEN 'year' THEN 'in ' || {year} "
+        f"WHEN 'month' THEN 'in ' || {month} ELSE {month} END)"
+    )
 
 
 def tallies(connection) -> dict[str, dict[str, str]]:

@@ -17,35 +17,48 @@ from django.urls import reverse
 from .models import Action, AidRequest, AidResponse, DatePrecision, PolicyStance
 
 WIDTH, LEFT, RIGHT = 960, 20, 20
-LANE_HEIGHT, TOP = 64, 36
+LANE_HEIGHT, TOP = 74, 36
+# Bars (facts dated only by their month or year) run below their lane's line, so that a month
+# with both keeps its dot on the line and its bar visible.
+SPAN_BELOW = 19
 
 
 @dataclass(frozen=True)
 class Period:
-    """A month, or a whole year for facts dated only by their year."""
+    """The month of facts dated to the day (one mark, counted by month), or the month or year
+    of facts the sources date only that far (`spanned`: a bar across it, not a day in it)."""
 
     first: datetime.date
     last: datetime.date
+    spanned: bool = False
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        """'2024-07' or '2024'."""
+        """A tally's period (tallies.py): '2024-07', or 'in 2024-07' and 'in 2024' for facts
+        dated only by their month or year."""
+        spanned = text.startswith("in ")
+        text = text.removeprefix("in ")
         if len(text) == 4:
             year = int(text)
-            return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), spanned)
         first = datetime.datetime.strptime(text, "%Y-%m").date()
-        return cls(first, _month_end(first))
+        return cls(first, _month_end(first), spanned)
 
     @classmethod
     def of(cls, day: datetime.date, precision: str) -> "Period":
-        return cls.parse(f"{day:%Y}" if precision == DatePrecision.YEAR else f"{day:%Y-%m}")
+        if precision == DatePrecision.YEAR:
+            return cls.parse(f"in {day:%Y}")
+        return cls.parse(f"in {day:%Y-%m}" if precision == DatePrecision.MONTH else f"{day:%Y-%m}")
 
     @property
     def is_year(self) -> bool:
-        return self.last.month == 12 and self.first.month == 1 and self.last.day == 31
+        return self.first.month == 1 and self.last.month == 12
 
     def __str__(self) -> str:
-        return f"{self.first:%Y}" if self.is_year else f"{self.first:%B %Y}"
+        shown = f"{self.first:%Y}" if self.is_year else f"{self.first:%B %Y}"
+        if self.spanned:
+            shown += ", no month given" if self.is_year else ", no day given"
+        return shown
 
 
 @dataclass
@@ -58,6 +71,11 @@ class Mark:
     css: str
     label: str
     url: str
+    is_year: bool
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 1)
 
 
 @dataclass
@@ -128,7 +146,8 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
         return None
     first = periods[0].replace(month=1, day=1)
     last = datetime.date(max(p.last for *_, counts, _ in lanes_data for p in counts).year, 12, 31)
-    span = (last - first).days or 1
+    # To the end of the last day: a bar covers the whole of its month or year.
+    span = (last - first).days + 1
     plot = WIDTH - LEFT - RIGHT
 
     def x_of(day: datetime.date) -> float:
@@ -138,7 +157,8 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
     for number, (one, many, counts, kinds) in enumerate(lanes_data):
         y = TOP + number * LANE_HEIGHT + LANE_HEIGHT / 2
         marks, seen = [], set()
-        for period, by_kind in sorted(counts.items(), key=lambda item: item[0].first):
+        # A month's bar before its dot, which is drawn over it.
+        for period, by_kind in sorted(counts.items(), key=lambda i: (i[0].first, not i[0].spanned)):
             count = sum(by_kind.values())
             main_kind = max(by_kind, key=by_kind.get)
             seen.update(by_kind)
@@ -153,17 +173,19 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
             else:
                 # Answers and stance changes: every request as reported by the period's end.
                 url = f"{request_list_url}?as_of={period.last:%Y-%m-%d}"
-            start, end = x_of(period.first), x_of(period.last)
+            start, end = x_of(period.first), x_of(period.last + datetime.timedelta(days=1))
             marks.append(
                 Mark(
-                    x=start if period.is_year else round((start + end) / 2, 1),
-                    width=round(end - start, 1) if period.is_year else 0,
-                    y=y,
+                    # A bar leaves a pixel between two months.
+                    x=start if period.spanned else round((start + end) / 2, 1),
+                    width=round(end - start - 1, 1) if period.spanned else 0,
+                    y=y + SPAN_BELOW if period.spanned else y,
                     radius=round(5 + 3 * math.sqrt(count), 1),
                     count=count,
                     css=main_kind,
                     label=f"{period}: {count} {one if count == 1 else many} ({breakdown})",
                     url=url,
+                    is_year=period.is_year,
                 )
             )
         legend = [(kind.value, kind.label) for kind in kinds if kind.value in seen]

@@ -171,7 +171,9 @@ def test_dashboard_shows_counts_and_a_linked_timeline(client, seeded):
     # The marks are no links (an image holds no focusable element): the list below has them.
     assert "<a" not in html[html.index("<svg") : html.index("</svg>")]
     assert f"{LIST}?made_after=2024-11-01&amp;made_before=2024-11-30" in html
-    assert "November 2024: 5 requests made" in html
+    # Four requests of 27 November; one the sources date only "in November".
+    assert "November 2024: 4 requests made" in html
+    assert "November 2024, no day given: 1 request made" in html
     # Answers and stance changes open the list as reported by the end of their month.
     assert f"{LIST}?as_of=2024-06-30" in html
     assert f"{LIST}?as_of=2024-11-30" in html
@@ -199,8 +201,22 @@ def test_a_year_only_date_spans_its_year(client, seeded):
         made_on=datetime.date(2023, 1, 1), made_on_precision="year"
     )
     html = page(client, reverse("tracker:home"))
-    assert "2023: 1 request made" in html
+    assert "2023, no month given: 1 request made" in html
     assert "in the year</text>" in html
+
+
+def test_a_month_only_date_spans_its_month_beside_the_days(client, seeded):
+    """A date given only to the month is a bar from the month's start to its end, below the
+    line, not a dot on one day; the month's facts dated to the day keep their dot."""
+    lanes = client.get(reverse("tracker:home")).context["timeline"]["lanes"]
+    requests = {mark.label.split(":")[0]: mark for mark in lanes[0].marks}
+    day, month = requests["November 2024"], requests["November 2024, no day given"]
+    # 30 of the chart's 1,096 days (2022 to 2024) across its 920 px, less a pixel between months.
+    assert (day.width, month.width) == (0, pytest.approx(920 * 30 / 1096 - 1, abs=0.2))
+    assert day.x == pytest.approx(month.middle, abs=1)
+    assert month.y > day.y
+    html = page(client, reverse("tracker:home"))
+    assert f'<rect x="{month.x}" y="{month.y - 7:g}" width="{month.width}"' in html
 
 
 def test_request_detail_shows_sources_that_differ_side_by_side(client, seeded):
