@@ -297,6 +297,25 @@ class AsOfForm(forms.Form):
     as_of = AidRequestFilter.base_filters["as_of"].field
 
 
+class ConflictsForm(forms.Form):
+    """The kind of disputed fact /conflicts/ lists, page by page; without it, the first page
+    of every kind."""
+
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All kinds"),
+            ("request", "Requests"),
+            ("response", "Responses"),
+            ("stance", "Stances"),
+            ("contribution", "Contributions"),
+            ("event", "Events"),
+            ("action", "Actions"),
+            ("role", "Roles"),
+        ],
+    )
+
+
 class NameFilter(django_filters.CharFilter):
     """A name or any alias, through the queryset's `matching()`."""
 

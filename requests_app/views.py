@@ -1,6 +1,7 @@
 import hashlib
 
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +21,7 @@ from .filters import (
     ActorFilter,
     AidRequestFilter,
     AsOfForm,
+    ConflictsForm,
     ContributionFilter,
     EventFilter,
     ItemFilter,
@@ -413,41 +415,43 @@ def response_groups(responses) -> list[list[AidResponse]]:
 
 def conflicts(request: HttpRequest) -> HttpResponse:
     """Every disputed fact: disputed by a source, or reported differently, each side with its
-    source and quotes."""
+    source and quotes. A page of each kind, or, with `kind`, that kind's pages."""
+    form = ConflictsForm(request.GET)
+    if not form.is_valid():
+        return render(request, "400.html", {"form": form}, status=400)
+    chosen = form.cleaned_data["kind"]
     responses = (
-        AidResponse.objects.disputed()
-        .select_related("request")
+        AidResponse.objects.select_related("request")
         .with_citations()
         .prefetch_related(
             Prefetch("conflicts_with", AidResponse.objects.select_related("responder"))
         )
     )
-    kinds = [
-        ("Requests", "request", AidRequest.objects.disputed().with_citations()),
-        ("Responses", "response", responses),
-        (
-            "Stances",
-            "stance",
-            PolicyStance.objects.disputed().select_related("holder").with_citations(),
-        ),
-        (
-            "Contributions",
-            "contribution",
-            Contribution.objects.disputed().select_related("donor", "recipient").with_citations(),
-        ),
-        ("Events", "event", Event.objects.disputed().with_citations()),
-        (
-            "Actions",
-            "action",
-            Action.objects.disputed().select_related("actor", "counterpart").with_citations(),
-        ),
-        (
-            "Roles",
-            "role",
-            Role.objects.disputed().select_related("person", "organisation").with_citations(),
-        ),
-    ]
-    return render(request, "requests_app/conflicts.html", {"kinds": kinds})
+    facts = {
+        "request": AidRequest.objects.with_citations(),
+        "response": responses,
+        "stance": PolicyStance.objects.select_related("holder").with_citations(),
+        "contribution": Contribution.objects.select_related("donor", "recipient").with_citations(),
+        "event": Event.objects.with_citations(),
+        "action": Action.objects.select_related("actor", "counterpart").with_citations(),
+        "role": Role.objects.select_related("person", "organisation").with_citations(),
+    }
+    kinds = []
+    for anchor, title in form.fields["kind"].choices[1:]:
+        model = facts[anchor].model
+        # The disputed facts' ids from their partial indexes, then in the list's order by
+        # primary key: no read of a large table whole, at any page (tests/test_dashboard.py).
+        disputed = [pk for pk in model.objects.disputed_ids() if pk is not None]
+        ordered = model.objects.filter(pk__in=disputed).values_list("pk", flat=True)
+        paginator = Paginator(list(ordered), PAGE_SIZE)
+        page = None
+        if chosen in ("", anchor):
+            page = paginator.get_page(request.GET.get("page") if chosen == anchor else 1)
+            rows = facts[anchor].in_bulk(page.object_list)
+            page.object_list = [rows[pk] for pk in page.object_list]
+        kinds.append({"title": title, "anchor": anchor, "count": paginator.count, "page": page})
+    context = {"kinds": kinds, "chosen": chosen, "total": sum(kind["count"] for kind in kinds)}
+    return render(request, "requests_app/conflicts.html", context)
 
 
 def actor_list(request: HttpRequest) -> HttpResponse:

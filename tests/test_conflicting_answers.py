@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from requests_app.models import AidRequest, Citation
@@ -33,7 +34,7 @@ def test_a_pair_of_contradicting_answers_is_shown_once_side_by_side(
 
     page = client.get(reverse("tracker:conflicts"))
 
-    responses = dict((anchor, facts) for _, anchor, facts in page.context["kinds"])["response"]
+    responses = {kind["anchor"]: kind["page"] for kind in page.context["kinds"]}["response"]
     assert list(responses) == [declined, denied]
     html = page.content.decode()
     # Each report has its own card, with its quotes, and links to the one it contradicts.
@@ -49,9 +50,13 @@ def test_a_pair_of_contradicting_answers_is_shown_once_side_by_side(
     assert [row["id"] for row in listed["results"]] == [aid_request.pk]
 
 
+@pytest.mark.parametrize("kind", ["", "request", "response"])
 def test_the_conflicts_page_runs_the_same_queries_for_few_or_many(
-    queries_for, make_request, record_response, article, make_article, cite
+    queries_for, make_request, record_response, article, make_article, cite, monkeypatch, kind
 ):
+    # More disputed facts than a page holds.
+    monkeypatch.setattr("requests_app.views.PAGE_SIZE", 3)
+    url = reverse("tracker:conflicts") + f"?kind={kind}"
     other = make_article("other-article", url="https://example.org/other")
 
     def dispute(count: int) -> None:
@@ -62,11 +67,12 @@ def test_the_conflicts_page_runs_the_same_queries_for_few_or_many(
             contradicting_answers(aid_request, record_response, article, cite)
 
     dispute(1)
-    few = queries_for(reverse("tracker:conflicts"))
+    few = queries_for(url)
 
     dispute(5)
 
-    assert queries_for(reverse("tracker:conflicts")) == few
+    assert queries_for(url) == few
+    assert queries_for(url + "&page=2") == few
     assert AidRequest.objects.disputed().count() == 6
 
 

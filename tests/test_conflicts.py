@@ -24,8 +24,40 @@ def test_the_page_lists_every_fact_sources_report_differently(client, seeded):
     page = client.get(reverse("tracker:conflicts"))
 
     assert page.status_code == 200
-    shown = {anchor: [fact.slug for fact in facts] for _, anchor, facts in page.context["kinds"]}
+    shown = {kind["anchor"]: [fact.slug for fact in kind["page"]] for kind in page.context["kinds"]}
     assert shown == {**DISPUTED, "event": [], "action": [], "role": []}
+    assert "All kinds: 5" in page.content.decode()
+
+
+def test_a_kind_is_listed_alone_page_by_page(client, seeded, monkeypatch):
+    monkeypatch.setattr("requests_app.views.PAGE_SIZE", 1)
+    first, second = (AidRequest.objects.get(slug=slug) for slug in DISPUTED["request"])
+    overview = client.get(reverse("tracker:conflicts")).content.decode()
+    # The first page of each kind, and a way to the rest.
+    assert 'href="?kind=request">All 2 disputed requests, page by page' in overview
+
+    pages = [
+        client.get(reverse("tracker:conflicts"), {"kind": "request", "page": number})
+        for number in (1, 2)
+    ]
+
+    # One fact a page, only requests.
+    shown = [
+        [fact.pk for kind in page.context["kinds"] if kind["page"] for fact in kind["page"]]
+        for page in pages
+    ]
+    assert sorted(shown) == sorted([[first.pk], [second.pk]])
+    html = pages[0].content.decode()
+    assert 'aria-current="page">Requests: 2</a>' in html
+    assert 'id="responses"' not in html
+    assert 'href="?kind=request&amp;page=2" rel="next"' in html
+
+
+def test_an_unknown_kind_answers_400_naming_it(client, db):
+    response = client.get(reverse("tracker:conflicts"), {"kind": "rumour"})
+
+    assert response.status_code == 400
+    assert "<code>kind</code>: Select a valid choice." in response.content.decode()
 
 
 def test_each_side_shows_its_source_and_its_words(client, seeded):

@@ -63,6 +63,7 @@ def page_urls() -> dict[str, tuple[str, int]]:
         "sources": (reverse("tracker:source-list"), 200),
         "source": (SourceArticle.objects.first().get_absolute_url(), 200),
         "conflicts": (reverse("tracker:conflicts"), 200),
+        "conflicts-kind": (f"{reverse('tracker:conflicts')}?kind=response", 200),
         "api-docs": (reverse("api:docs"), 200),
     }
 

@@ -25,6 +25,7 @@ PAGES = {
     "actions": "/actions/",
     "sources": "/sources/",
     "conflicts": "/conflicts/",
+    "conflicts-kind": "/conflicts/?kind=response",
     "not-found": "/no-such-page/",
     "api-docs": "/api/v1/docs/",
 }
