@@ -42,6 +42,7 @@ from .models import (
     SourceArticle,
     Tally,
 )
+from .models.amounts import format_amount
 from .pagination import BadCursor, IdPaginator
 from .past import moment, restate, stances_on
 from .text.highlight import highlight
@@ -89,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 if category.value in category_counts
             ],
             "request_total": sum(status_counts.values()),
-            "aid_totals": donor_totals(Contribution.objects.all())[:DASHBOARD_DONORS],
+            "aid_totals": donor_totals(Contribution.objects.all(), limit=DASHBOARD_DONORS),
             "latest_responses": fold_stances(
                 AidResponse.objects.select_related(
                     "request__requester", "request__addressee", "responder", "stance"
@@ -307,10 +308,10 @@ def aid_totals(filterset, page) -> dict:
     return {"totals": donor_totals(filterset.qs)}
 
 
-def donor_totals(contributions):
-    """Totals of aid by donor, status and currency: amounts in different currencies are never
-    added together."""
-    return (
+def donor_totals(contributions, limit: int | None = None) -> list[dict]:
+    """Totals of aid by donor, status and currency, each as a newsroom writes it ("520 billion
+    KRW"): amounts in different currencies are never added together."""
+    totals = (
         contributions.exclude(amount=None)
         .order_by("donor__name", "status", "currency")
         .values("donor__name", "status", "currency")
@@ -321,6 +322,10 @@ def donor_totals(contributions):
             qualified=Count("pk", filter=~Q(amount_qualifier=Qualifier.EXACT)),
         )
     )
+    return [
+        {**total, "total_display": format_amount(total["total"], total["currency"])}
+        for total in totals[:limit]
+    ]
 
 
 def event_list(request: HttpRequest) -> HttpResponse:

@@ -195,6 +195,19 @@ def test_dashboard_answers_where_the_addressee_stands(client, seeded):
     assert '<span class="count__number">0</span>' not in statuses
 
 
+@pytest.mark.parametrize("url", ["/", reverse("tracker:contribution-list"), "/actors/south-korea/"])
+def test_aid_totals_read_as_a_newsroom_writes_them(client, seeded, url):
+    html = page(client, url)
+    assert "520 billion KRW" in html
+    assert "520,000,000,000" not in html
+
+
+def test_a_stance_without_a_start_reads_long_standing(client, seeded):
+    html = page(client, reverse("tracker:home"))
+    assert "long-standing</span>" in html
+    assert "since long-standing" not in html
+
+
 def test_a_year_only_date_spans_its_year(client, seeded):
     request = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung")
     AidRequest.objects.filter(pk=request.pk).update(
