@@ -204,3 +204,11 @@ def test_docs_are_served_from_the_apps_own_static_files(client, seeded):
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "https://" not in html and "http://" not in html.replace("http://testserver", "")
+
+
+def test_the_browsable_root_says_what_the_api_is(client, db):
+    html = client.get(reverse("api:api-root"), HTTP_ACCEPT="text/html").content.decode()
+
+    assert "<h1>aidtracker API, version 1</h1>" in html
+    assert "Reads are public" in html
+    assert "DefaultRouter" not in html

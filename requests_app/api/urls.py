@@ -8,7 +8,9 @@ from . import sync, views
 
 app_name = "api"
 
+
 router = DefaultRouter()
+router.APIRootView = views.APIRoot
 router.register("requests", views.AidRequestViewSet, basename="request")
 router.register("responses", views.AidResponseViewSet, basename="response")
 router.register("actors", views.ActorViewSet, basename="actor")

@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, permissions, renderers, viewsets
+from rest_framework import exceptions, permissions, renderers, routers, viewsets
 from rest_framework import views as drf_views
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -39,6 +39,14 @@ from ..models import (
 from ..past import restate
 from . import facts, reads, serializers
 from .fields import api_error
+
+
+class APIRoot(routers.APIRootView):
+    """Aid requests between governments as the news reports them: each list below, with its
+    filters and pages. Reads are public; writes need a curator's token. The interactive
+    documentation is at /api/v1/docs/, the OpenAPI schema at /api/v1/schema/."""
+
+    name = "aidtracker API, version 1"
 
 
 def exception_handler(error, context):
