@@ -1,6 +1,8 @@
 """FilterSets shared by the HTML lists, the CSV export and the API."""
 
+import copy
 import datetime
+import functools
 
 import django_filters
 from django import forms
@@ -126,6 +128,20 @@ class SyncFilterSet(django_filters.FilterSet):
         help_text="An ISO 8601 date and time, e.g. 2024-11-28T09:00:00Z: only records added "
         "or changed since then.",
     )
+
+    @classmethod
+    @functools.cache
+    def form_class(cls) -> type[forms.Form]:
+        """The filters' form, made once per class rather than on every request (each form
+        copies its fields when it is made): no field depends on the request."""
+        filters = copy.deepcopy(cls.base_filters)  # each filter keeps the field it made
+        for filter_ in filters.values():
+            filter_.model = cls._meta.model
+        fields = {name: filter_.field for name, filter_ in filters.items()}
+        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+
+    def get_form_class(self) -> type[forms.Form]:
+        return self.form_class()
 
 
 class FactFilterSet(SyncFilterSet):
