@@ -441,4 +441,4 @@ def test_an_item_page_opens_with_a_summary(client, seeded):
     html = page(client, reverse("tracker:item-detail", args=["cheongung"]))
     glance = html[html.index('id="at-a-glance"') :]
     glance = glance[: glance.index("</section>")]
-    assert "Asked for" in glance and "declined" in glance
+    assert "<dt>Requests</dt>" in glance and "1 declined</a>" in glance
