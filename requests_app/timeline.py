@@ -41,14 +41,17 @@ class Period:
         if len(text) == 4:
             year = int(text)
             return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), spanned)
-        first = datetime.datetime.strptime(text, "%Y-%m").date()
+        return cls.of_month(datetime.date(int(text[:4]), int(text[5:7]), 1), spanned)
+
+    @classmethod
+    def of_month(cls, first: datetime.date, spanned: bool) -> "Period":
         return cls(first, _month_end(first), spanned)
 
     @classmethod
     def of(cls, day: datetime.date, precision: str) -> "Period":
         if precision == DatePrecision.YEAR:
-            return cls.parse(f"in {day:%Y}")
-        return cls.parse(f"in {day:%Y-%m}" if precision == DatePrecision.MONTH else f"{day:%Y-%m}")
+            return cls(day.replace(month=1, day=1), day.replace(month=12, day=31), spanned=True)
+        return cls.of_month(day.replace(day=1), spanned=precision == DatePrecision.MONTH)
 
     @property
     def is_year(self) -> bool:

@@ -1,4 +1,5 @@
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import caches
 from django.core.paginator import Paginator
@@ -96,7 +97,14 @@ def home(request: HttpRequest) -> HttpResponse:
                     "request__requester", "request__addressee", "responder", "stance"
                 ).order_by("-responded_on", "-pk")[:6]
             ),
-            "timeline": build_timeline(reverse("tracker:request-list"), tallied),
+            "timeline": kept_per_data_version(
+                request,
+                "timeline",
+                lambda: render_to_string(
+                    "requests_app/_timeline.html",
+                    {"timeline": build_timeline(reverse("tracker:request-list"), tallied)},
+                ),
+            ),
         },
     )
 
@@ -179,15 +187,27 @@ def browse(
 def filter_form(request: HttpRequest, context: dict) -> str:
     """A list's filter form and chips, rendered once per data version for each set of filters
     (its menus list every actor: without this, they cost more than the page's rows)."""
-    version = getattr(request, "data_version", None)
-    if version is None or context["filter"].errors:
+
+    def make() -> str:
         return render_to_string(FILTER_FORM, context, request)
+
+    if context["filter"].errors:
+        return make()
     shown = request.GET.copy()
     for name in ("page", "cursor"):
         shown.pop(name, None)
-    address = f"{version} {request.path}?{shown.urlencode()}"
-    key = "filter-form:" + hashlib.sha256(address.encode()).hexdigest()
-    return caches["pages"].get_or_set(key, lambda: render_to_string(FILTER_FORM, context, request))
+    return kept_per_data_version(request, f"{request.path}?{shown.urlencode()}", make)
+
+
+def kept_per_data_version(request: HttpRequest, address: str, make: Callable[[], str]) -> str:
+    """HTML that depends only on the data and on `address`, made once per data version and
+    kept in the page cache (a write raises the version: the next read makes it again). Made
+    each time where no version was read (aidtracker/cache.py reads it for public pages)."""
+    version = getattr(request, "data_version", None)
+    if version is None:
+        return make()
+    key = "fragment:" + hashlib.sha256(f"{version} {address}".encode()).hexdigest()
+    return caches["pages"].get_or_set(key, make)
 
 
 # Parameters that say how to list, not what: never shown as filters.

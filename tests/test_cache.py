@@ -140,3 +140,18 @@ def test_a_list_filter_form_is_rendered_once_per_data_version(
     )
     make_request(slug="nowhere-request", requester=nowhere)
     assert "Republic of Nowhere" in get(client, url)[0].content.decode()
+
+
+def test_the_dashboard_timeline_is_drawn_once_per_data_version(
+    client, admin_user, aid_request, make_request
+):
+    client.force_login(admin_user)
+    first, first_queries = get(client, "/")
+    second, second_queries = get(client, "/")
+
+    assert second.content == first.content
+    assert second_queries < first_queries  # the stance and action counts are not read again
+
+    make_request(slug="earlier-request", made_on=datetime.date(2019, 5, 2))
+    assert ">2019<" in get(client, "/")[0].content.decode()
+    assert ">2019<" not in first.content.decode()
