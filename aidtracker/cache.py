@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Json
 from django.utils import timezone
 from django_filters import FilterSet
 
-from requests_app import filters
+from requests_app import filters, recorded
 from requests_app.api import sync
 from requests_app.models import DataVersion
 
@@ -64,7 +64,7 @@ def known_parameters() -> frozenset[str]:
     """Every query parameter a public page or endpoint reads: the filters' and forms' own names,
     and paging."""
     names = PAGING_PARAMETERS | DOCS_PARAMETERS
-    for module in (filters, sync):
+    for module in (filters, sync, recorded):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, FilterSet):
                 names.update(value.base_filters)

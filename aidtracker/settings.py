@@ -139,6 +139,9 @@ MIDDLEWARE = [
     # write invalidates (aidtracker/cache.py): after authentication, after every middleware
     # that adds headers on the way out.
     "aidtracker.cache.PublicReadCacheMiddleware",
+    # Reads pinned to a moment of the record (?recorded_at=) see the tables as they stood then
+    # (aidtracker/pinned.py): inside the cache, which keys on the whole address.
+    "aidtracker.pinned.PinnedReadMiddleware",
     # Records who made each change the history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Locks out repeated failed logins (django-axes); last, as it asks.
