@@ -27,6 +27,7 @@ from django_filters import FilterSet
 from requests_app import filters, recorded
 from requests_app.api import sync
 from requests_app.models import DataVersion
+from requests_app.recorded import RecordedAtForm
 
 from .limits import AnonymousReadThrottle
 
@@ -53,6 +54,7 @@ KEPT_HEADERS = (
     "Content-Language",
     "ETag",
     "Last-Modified",
+    "Link",
 )
 PAGING_PARAMETERS = {"page", "page_size", "cursor", "format"}
 # The API docs page (drf-spectacular's split Swagger UI, CSP-safe) loads its script from
@@ -102,12 +104,23 @@ def reader(request: HttpRequest) -> str:
     return ""
 
 
-def entity_tag(request: HttpRequest, version: int, today) -> str:
+def entity_tag(request: HttpRequest, version: int, now) -> str:
+    """The tag of an answer. An API or CSV read pinned to a past moment (`recorded_at`) no longer
+    changes with the data: its tag leaves the data version out, so it is kept across writes (a
+    pinned page lists what has changed since: it does change)."""
+    moment = RecordedAtForm(request.GET)
+    if (
+        (request.path.startswith("/api/") or request.path.endswith(".csv"))
+        and moment.is_valid()
+        and moment.cleaned_data["recorded_at"] is not None
+        and recorded.is_fixed(moment.cleaned_data["recorded_at"], now)
+    ):
+        version = "pinned"
     # Answers hold absolute links: the scheme and host are part of the address.
     address = " ".join(
         (
             str(version),
-            today.isoformat(),
+            now.date().isoformat(),
             request.method,
             request.build_absolute_uri(),
             request.META.get("HTTP_ACCEPT", ""),
@@ -178,7 +191,7 @@ class PublicReadCacheMiddleware:
         now = timezone.now()
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)
-        tag = entity_tag(request, version, now.date())
+        tag = entity_tag(request, version, now)
         anonymous = reader(request) == ""
 
         stored = None

@@ -5,10 +5,12 @@ answers 404 saying when it was first recorded."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import resolve
+from django.urls import resolve, reverse
+from django.utils.http import urlencode
 
 from requests_app import models
-from requests_app.recorded import RecordedAtForm, first_recorded, pinned
+from requests_app.linked_data import view_citation
+from requests_app.recorded import RecordedAtForm, first_recorded, permalink_moment, pinned
 
 from .cache import public_read
 
@@ -29,11 +31,18 @@ def shown_record(request: HttpRequest):
     """(model, lookup) of the one record a detail page or API detail shows, else None."""
     match = resolve(request.path_info)
     if match.url_name in DETAIL_PAGES and match.namespace == "tracker":
-        return DETAIL_PAGES[match.url_name], dict(match.kwargs)
+        return DETAIL_PAGES[match.url_name], history_lookup(match.kwargs)
     view = getattr(match.func, "cls", None)
-    if match.namespace == "api" and match.url_name.endswith("-detail") and view is not None:
-        return view.queryset.model, {view.lookup_field: match.kwargs[view.lookup_field]}
+    if match.namespace == "api" and match.url_name.endswith("-detail"):
+        model = view.serializer_class.Meta.model
+        if model in models.CURATED:
+            return model, history_lookup({view.lookup_field: match.kwargs[view.lookup_field]})
     return None
+
+
+def history_lookup(kwargs: dict) -> dict:
+    """A URL's lookup of a record, on its history rows (where `pk` is the history row's)."""
+    return {"id" if name == "pk" else name: value for name, value in kwargs.items()}
 
 
 class PinnedReadMiddleware:
@@ -43,8 +52,10 @@ class PinnedReadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "recorded_at" not in request.GET or not public_read(request):
+        if not public_read(request):
             return self.get_response(request)
+        if "recorded_at" not in request.GET:
+            return cited(request, self.get_response(request), permalink_moment())
         form = RecordedAtForm(request.GET)
         if not form.is_valid():
             return bad_moment(request, form)
@@ -59,7 +70,21 @@ class PinnedReadMiddleware:
                 response.streaming_content = list(response.streaming_content)
         if response.status_code == 404:
             return not_recorded_yet(request, moment) or response
+        return cited(request, response, moment)
+
+
+def cited(request: HttpRequest, response: HttpResponse, moment) -> HttpResponse:
+    """'Cite this view' on every answer: its permalink (`rel="cite-as"`), and its ready
+    citations (`rel="describedby"`, /cite/)."""
+    if response.status_code != 200:
         return response
+    citation = view_citation(request, request.path, request.GET, moment)
+    ready = f"{reverse('tracker:cite')}?{urlencode({'view': citation['permalink']})}"
+    response["Link"] = (
+        f'<{citation["permalink"]}>; rel="cite-as", '
+        f'<{request.build_absolute_uri(ready)}>; rel="describedby"; type="application/json"'
+    )
+    return response
 
 
 def bad_moment(request: HttpRequest, form: RecordedAtForm) -> HttpResponse:
@@ -85,5 +110,5 @@ def not_recorded_yet(request: HttpRequest, moment) -> HttpResponse | None:
             {"detail": detail + first.isoformat(), "first_recorded_at": first.isoformat()},
             status=404,
         )
-    context = {"noun": noun, "moment": moment, "first": first}
+    context = {"noun": noun, "moment": moment, "first": first, "current": request.path}
     return render(request, "recorded_not_yet.html", context, status=404)

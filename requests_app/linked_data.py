@@ -6,6 +6,7 @@ import json
 import re
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
@@ -151,3 +152,59 @@ def csl_names(byline: str) -> list[dict]:
         else {"literal": name}
         for name in names
     ]
+
+
+# Parameters that say how a view is fetched, not what it shows: left out of a citation's name.
+NOT_CITED = {"recorded_at", "format", "page_size"}
+
+
+def view_citation(request: HttpRequest, path: str, query, moment: datetime.datetime) -> dict:
+    """'Cite this view': the view at `path` with the filters of `query`, pinned to `moment` of
+    the record (its permalink), with ready citations: APA, BibTeX and CSL-JSON, each naming the
+    view, the moment and the day it was accessed."""
+    pinned = query.copy()
+    pinned["recorded_at"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    permalink = request.build_absolute_uri(f"{path}?{pinned.urlencode()}")
+    filters = ", ".join(
+        f"{name}: {value}"
+        for name in query
+        if name not in NOT_CITED
+        for value in query.getlist(name)
+    )
+    title = f"aidtracker: {path}" + (f" ({filters})" if filters else "")
+    recorded = f"as recorded at {moment:%Y-%m-%d %H:%M:%S} UTC"
+    accessed = timezone.localdate()
+    key = f"aidtracker{moment:%Y%m%d%H%M%S}"
+    csl = {
+        "id": key,
+        "type": "dataset",
+        "title": title,
+        "author": [{"literal": "aidtracker"}],
+        "issued": {"date-parts": [[moment.year, moment.month, moment.day]]},
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+        "version": recorded,
+        "URL": permalink,
+    }
+    bibtex = (
+        f"@misc{{{key},\n"
+        f"  author = {{{{aidtracker}}}},\n"
+        f"  title = {{{{{title}}}}},\n"
+        f"  year = {{{moment.year}}},\n"
+        f"  note = {{{recorded.capitalize()}; accessed {accessed.isoformat()}}},\n"
+        f"  url = {{{permalink}}}\n"
+        "}"
+    )
+    apa = (
+        f"aidtracker. ({moment.year}, {moment:%B} {moment.day}). {title} [Data set, {recorded}]. "
+        f"Retrieved {accessed:%B} {accessed.day}, {accessed.year}, from {permalink}"
+    )
+    return {
+        "permalink": permalink,
+        "title": title,
+        "moment": moment,
+        "accessed": accessed,
+        "apa": apa,
+        "bibtex": bibtex,
+        "csl": csl,
+        "csl_json": json.dumps([csl], ensure_ascii=False, indent=2),
+    }

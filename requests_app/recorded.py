@@ -21,6 +21,7 @@ from django.db import connections, transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
 
+from .linked_data import view_citation
 from .models import CURATED, AidRequest, AidResponse, StatusSpan
 from .triggers import _earliest_report
 
@@ -92,7 +93,8 @@ def _column(connection, model, field) -> str:
         # Derived from the pinned citations and articles, as the database derives it today.
         return _earliest_report(model, "h")
     if field.name == "search_document" and connection.vendor == "postgresql":
-        return "to_tsvector('pg_catalog.simple', coalesce(h.title, '') || ' ' || coalesce(h.summary, ''))"
+        text = "coalesce(h.title, '') || ' ' || coalesce(h.summary, '')"
+        return f"to_tsvector('pg_catalog.simple', {text})"
     return "NULL"
 
 
@@ -101,7 +103,9 @@ def _statements(connection, moment: datetime.datetime) -> list[str]:
     each view reads only views made before it (PostgreSQL binds names when a view is made)."""
     at = _literal(connection, moment)
     # Articles and citations first: each fact's first report is read from them.
-    ordered = sorted(CURATED, key=lambda model: model._meta.model_name not in {"sourcearticle", "citation"})
+    ordered = sorted(
+        CURATED, key=lambda model: model._meta.model_name not in {"sourcearticle", "citation"}
+    )
     statements = []
     for model in ordered:
         history = model.history.model._meta.db_table
@@ -116,8 +120,9 @@ def _statements(connection, moment: datetime.datetime) -> list[str]:
             f'{_column(connection, model, field)} AS "{field.column}"'
             for field in model._meta.concrete_fields
         )
+        table = model._meta.db_table
         statements.append(
-            f'CREATE TEMP VIEW "{model._meta.db_table}" AS SELECT {columns} FROM "{_pinned(model)}" h'
+            f'CREATE TEMP VIEW "{table}" AS SELECT {columns} FROM "{_pinned(model)}" h'
         )
     for model in CURATED:
         for field in model._meta.local_many_to_many:
@@ -267,7 +272,7 @@ def changes_since(loaded: dict, moment: datetime.datetime) -> list[dict]:
     time of its last change, whether it was deleted, and the fields that differ now. One query
     per kind of record shown."""
     changes = []
-    for model, records in loaded.items():
+    for model, records in list(loaded.items()):
         later = model.history.filter(id__in=list(records), history_date__gt=moment).order_by(
             "id", "history_date", "history_id"
         )
@@ -312,9 +317,7 @@ def corrections(records) -> dict:
         for record in group:
             if record.pk in edits:
                 found[record] = edits[record.pk]
-    _name_records(
-        [field for edits in found.values() for edit in edits for field in edit["fields"]]
-    )
+    _name_records([field for edits in found.values() for edit in edits for field in edit["fields"]])
     return found
 
 
@@ -333,3 +336,21 @@ def permalink_moment(now: datetime.datetime | None = None) -> datetime.datetime:
     now = now or timezone.now()
     rounded = now.replace(microsecond=0)
     return rounded if rounded == now else rounded + datetime.timedelta(seconds=1)
+
+
+def context(request) -> dict:
+    """Every page's context: how to cite it ('Cite this view'), and, on a pinned read, its
+    moment and what has changed since in the records it shows (asked at the foot of the page,
+    once every record it shows is loaded)."""
+    moment = getattr(request, "recorded_at", None)
+    cited = moment or permalink_moment()
+    found = {"cite": lambda: view_citation(request, request.path, request.GET, cited)}
+    if moment is not None:
+        current = request.GET.copy()
+        del current["recorded_at"]
+        found["recorded"] = {
+            "moment": moment,
+            "current": f"{request.path}?{current.urlencode()}" if current else request.path,
+            "changes": lambda: changes_since(request.recorded_loaded, moment),
+        }
+    return found

@@ -28,6 +28,7 @@ urlpatterns = [
     path("actions/<slug:slug>/", views.action_detail, name="action-detail"),
     path("contributions/<slug:slug>/", views.contribution_detail, name="contribution-detail"),
     path("conflicts/", views.conflicts, name="conflicts"),
+    path("cite/", views.cite, name="cite"),
     path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("sources/<int:pk>/cite.json", views.source_cite, name="source-cite"),

@@ -1,13 +1,14 @@
 import hashlib
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from .exports import (
@@ -28,7 +29,7 @@ from .filters import (
     ItemFilter,
     SourceArticleFilter,
 )
-from .linked_data import csl_item, request_claims, script
+from .linked_data import csl_item, request_claims, script, view_citation
 from .models import (
     Action,
     Actor,
@@ -46,6 +47,7 @@ from .models import (
 from .models.amounts import format_amount
 from .pagination import BadCursor, IdPaginator
 from .past import moment, restate, stances_on
+from .recorded import RecordedAtForm, permalink_moment
 from .text.highlight import highlight
 from .timeline import build_timeline, stance_chart
 
@@ -669,4 +671,33 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "citations": citations,
             "disputed": [citation for citation in citations if citation.disputes],
         },
+    )
+
+
+def cite(request: HttpRequest) -> JsonResponse:
+    """'Cite this view' for any page or API read (`?view=` its address): its permalink, pinned
+    to the moment it gives (`recorded_at`) or to now, and its APA, BibTeX and CSL-JSON
+    citations. The `Link` header of every answer points here."""
+    address = urlsplit(request.GET.get("view", ""))
+    query = QueryDict(address.query)
+    form = RecordedAtForm(query)
+    try:
+        resolve(address.path)
+    except Resolver404:
+        return JsonResponse(
+            {"view": ["The address of a page or API read of this site."]}, status=400
+        )
+    if not form.is_valid():
+        return JsonResponse({"view": [f"recorded_at: {form.errors['recorded_at'][0]}"]}, status=400)
+    moment = form.cleaned_data["recorded_at"] or permalink_moment()
+    citation = view_citation(request, address.path, query, moment)
+    return JsonResponse(
+        {
+            "permalink": citation["permalink"],
+            "recorded_at": moment.isoformat(),
+            "accessed": citation["accessed"].isoformat(),
+            "apa": citation["apa"],
+            "bibtex": citation["bibtex"],
+            "csl": [citation["csl"]],
+        }
     )

@@ -32,10 +32,14 @@ def edits(make_request, make_article, record_response, cite):
     record_response(aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, 28))
     moments["answered"] = timezone.now()
     denial = make_article(
-        "denial", body="The ministry said no such request was made.", title="Denial",
+        "denial",
+        body="The ministry said no such request was made.",
+        title="Denial",
         published_on=datetime.date(2024, 11, 29),
     )
-    cite(denial, "no such request was made", request=aid_request, relation=Citation.Relation.DISPUTES)
+    cite(
+        denial, "no such request was made", request=aid_request, relation=Citation.Relation.DISPUTES
+    )
     moments["disputed"] = timezone.now()
     for response in aid_request.responses.all():
         services.response_delete(response=response)
@@ -64,3 +68,167 @@ def test_each_moment_of_the_api_list_shows_that_moments_record(api, edits):
         "deleted": [],
     }
     assert api_list(api) == []
+
+
+def test_the_request_page_at_each_moment_shows_that_moments_title_status_and_dispute(client, edits):
+    pk, moments = edits
+    url = reverse("tracker:request-detail", args=[pk])
+    corrected = client.get(url, {"recorded_at": at(moments["corrected"])})
+    disputed = client.get(url, {"recorded_at": at(moments["disputed"])})
+
+    assert corrected.context["aid_request"].title == "Cheongung and radars, to buy"
+    assert corrected.context["aid_request"].status == "pending"
+    assert not corrected.context["aid_request"].is_disputed
+    assert disputed.context["aid_request"].status == "declined"
+    assert disputed.context["aid_request"].is_disputed
+    html = disputed.content.decode()
+    assert "an earlier state of the record" in html
+    assert f'href="{url}"' in html  # the current record
+    assert client.get(url, {"recorded_at": at(moments["deleted"])}).status_code == 404
+
+
+def test_a_detail_before_its_record_existed_answers_404_saying_when_it_was_first_recorded(
+    client, api, edits
+):
+    pk, moments = edits
+    before = moments["created"] - datetime.timedelta(days=1)
+    first = AidRequest.history.filter(id=pk).earliest("history_date").history_date
+
+    page = client.get(reverse("tracker:request-detail", args=[pk]), {"recorded_at": at(before)})
+    answer = api.get(reverse("api:request-detail", args=[pk]), {"recorded_at": at(before)})
+
+    assert page.status_code == 404
+    assert "first recorded on" in page.content.decode()
+    assert answer.status_code == 404
+    assert answer.json()["first_recorded_at"] == first.isoformat()
+    assert "recorded_at" in answer.json()["detail"]
+
+
+def test_a_list_before_its_first_record_is_empty(client, api, edits):
+    _, moments = edits
+    before = at(moments["created"] - datetime.timedelta(days=1))
+
+    assert api_list(api, recorded_at=before) == []
+    assert (
+        list(client.get(reverse("tracker:request-list"), {"recorded_at": before}).context["page"])
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2024-13-01", "2024-12-01T25:00", "2024-12-01T09:00+99:00", "9" * 50]
+)
+@pytest.mark.parametrize(
+    "url_name", ["api:request-list", "tracker:request-list", "tracker:request-export"]
+)
+def test_a_bad_moment_answers_400_naming_recorded_at(client, db, value, url_name):
+    answer = client.get(reverse(url_name), {"recorded_at": value})
+
+    assert answer.status_code == 400
+    assert "recorded_at" in answer.content.decode()
+
+
+def test_a_bare_date_is_the_end_of_that_day_in_utc_and_no_offset_is_utc(api, edits):
+    _, moments = edits
+    day = moments["created"].date()
+    assert [
+        row["id"] for row in api_list(api, recorded_at=day.isoformat())
+    ] == []  # deleted by then
+    assert api_list(api, recorded_at=(day - datetime.timedelta(days=1)).isoformat()) == []
+    naive = moments["corrected"].replace(tzinfo=None).isoformat()
+    assert [row["title"] for row in api_list(api, recorded_at=naive)] == [
+        "Cheongung and radars, to buy"
+    ]
+    shifted = moments["corrected"].astimezone(datetime.timezone(datetime.timedelta(hours=9)))
+    assert [row["title"] for row in api_list(api, recorded_at=shifted.isoformat())] == [
+        "Cheongung and radars, to buy"
+    ]
+
+
+def test_the_csv_at_a_moment_has_that_moments_rows(client, edits):
+    _, moments = edits
+    download = client.get(
+        reverse("tracker:request-export"), {"recorded_at": at(moments["answered"])}
+    )
+
+    assert download.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [(row["title"], row["status"]) for row in rows] == [
+        ("Cheongung and radars, to buy", "declined")
+    ]
+
+
+def test_recorded_at_combines_with_as_of(api, edits):
+    _, moments = edits
+    # The answer is dated 28 November 2024 and cited by the wire report of 1 January 2024.
+    rows = api_list(api, recorded_at=at(moments["answered"]), as_of="2024-06-01")
+    none_yet = api_list(api, recorded_at=at(moments["created"]), as_of="2023-06-01")
+
+    assert [row["status"] for row in rows] == ["declined"]
+    assert none_yet == []
+
+
+def pinned_queries(client, url: str, moment) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, {"recorded_at": at(moment)}).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("api:request-list"),
+        reverse("tracker:request-list"),
+        reverse("tracker:request-export"),
+    ],
+)
+def test_a_pinned_list_runs_as_many_queries_however_long_the_history(
+    client, make_request, record_response, url
+):
+    first = make_request("first")
+    record_response(first, "declined", datetime.date(2024, 11, 28))
+    few = pinned_queries(client, url, timezone.now())
+    for number in range(4):
+        record_response(make_request(f"more-{number}"), "declined", datetime.date(2024, 11, 28))
+        first.summary = f"Corrected {number} times."
+        services.record_save(record=first)
+
+    assert pinned_queries(client, url, timezone.now()) == few
+
+
+# The history tables, which grow with every edit: a pinned read looks each row up by its index.
+def unbounded_history_reads(plan: dict) -> list[str]:
+    found = []
+    if plan.get("Relation Name", "").startswith("requests_app_historical") and not (
+        {"Index Cond", "Recheck Cond"} & set(plan)
+    ):
+        found.append(f"{plan['Node Type']} on {plan['Relation Name']}")
+    for child in plan.get("Plans", []):
+        found += unbounded_history_reads(child)
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_postgresql_reads_a_pinned_detail_from_the_history_indexes(api, edits):
+    import json
+
+    from requests_app.recorded import pinned
+
+    pk, moments = edits
+    url = reverse("api:request-detail", args=[pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(url, {"recorded_at": at(moments["disputed"])}).status_code == 200
+    problems = {}
+    with pinned(moments["disputed"]), connection.cursor() as cursor:
+        # Tables this small are cheaper to scan whole: ask for the plans large ones get.
+        for method in ("seqscan", "hashjoin", "mergejoin"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        selects = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+        assert selects
+        for sql in selects:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            (plan,) = cursor.fetchone()
+            plan = plan if isinstance(plan, list) else json.loads(plan)
+            if reads := unbounded_history_reads(plan[0]["Plan"]):
+                problems[sql[:120]] = reads
+    assert problems == {}, json.dumps(problems, indent=1)
