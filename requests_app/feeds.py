@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .models import Action, Actor, AidRequest, AidResponse, PolicyStance
+from .recorded import corrections
 
 ENTRIES = 50
 
@@ -23,7 +24,8 @@ def atom_id(*names) -> str:
 
 
 def newest(requests, responses, stances, actions) -> list:
-    """The ENTRIES records last added among the four, in four queries."""
+    """The ENTRIES records last added among the four, in four queries, each with its
+    corrections (a few more)."""
     records = [
         *requests.select_related("requester", "addressee").order_by("-created_at")[:ENTRIES],
         *responses.select_related("request__requester", "request__addressee", "stance").order_by(
@@ -32,7 +34,7 @@ def newest(requests, responses, stances, actions) -> list:
         *stances.select_related("holder").order_by("-created_at")[:ENTRIES],
         *actions.select_related("actor", "counterpart").order_by("-created_at")[:ENTRIES],
     ]
-    return sorted(records, key=attrgetter("created_at"), reverse=True)[:ENTRIES]
+    return corrections(sorted(records, key=attrgetter("created_at"), reverse=True)[:ENTRIES])
 
 
 class UpdatesFeed(Feed):
@@ -73,9 +75,15 @@ class UpdatesFeed(Feed):
 
     def item_description(self, record) -> str:
         # Atom summaries are HTML to feed readers; the curators' text is plain.
+        text = record.summary
         if isinstance(record, AidResponse) and record.reason:
-            return escape(f"{record.summary} Reason given: {record.reason}")
-        return escape(record.summary)
+            text += f" Reason given: {record.reason}"
+        for edit in record.corrected:
+            changes = "; ".join(
+                f"{f['field']}: {f['before']} → {f['after']}" for f in edit["fields"]
+            )
+            text += f" Corrected on {edit['at']:%-d %B %Y}: {changes}."
+        return escape(text)
 
     def item_categories(self, record) -> list[str]:
         if isinstance(record, AidRequest):

@@ -8,6 +8,7 @@ import re
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
 
@@ -190,7 +191,7 @@ def view_citation(request: HttpRequest, path: str, query, moment: datetime.datet
         f"  author = {{{{aidtracker}}}},\n"
         f"  title = {{{{{title}}}}},\n"
         f"  year = {{{moment.year}}},\n"
-        f"  note = {{{recorded.capitalize()}; accessed {accessed.isoformat()}}},\n"
+        f"  note = {{{capfirst(recorded)}; accessed {accessed.isoformat()}}},\n"
         f"  url = {{{permalink}}}\n"
         "}"
     )

@@ -20,6 +20,7 @@ from django import forms
 from django.db import connections, transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from .linked_data import view_citation
 from .models import CURATED, AidRequest, AidResponse, StatusSpan
@@ -240,7 +241,7 @@ def _value(field, value):
 def _differences(model, before, after) -> list[dict]:
     return [
         {
-            "field": field.verbose_name,
+            "field": capfirst(field.verbose_name),
             "model": field.related_model if field.is_relation else None,
             "before": _value(field, getattr(before, field.attname)),
             "after": _value(field, getattr(after, field.attname)),
@@ -292,33 +293,32 @@ def changes_since(loaded: dict, moment: datetime.datetime) -> list[dict]:
     return sorted(changes, key=lambda change: change["at"])
 
 
-def corrections(records) -> dict:
-    """{record: [{"at": when, "fields": [{"field", "before", "after"}]}]}: the edits of what a
-    reader sees of each record after it was first published, oldest first, in one query per
-    kind of record."""
+def corrections(records, until: datetime.datetime | None = None):
+    """Give each record `corrected`: the edits of what a reader sees of it after it was first
+    published (by `until`, if given), oldest first, each as {"at", "fields": [{"field",
+    "before", "after"}]}; in one query per kind of record, and one per kind of record named."""
     by_model: dict = {}
     for record in records:
         by_model.setdefault(type(record), []).append(record)
-    found = {}
     for model, group in by_model.items():
         rows = model.history.filter(id__in=[record.pk for record in group]).order_by(
             "id", "history_date", "history_id"
         )
+        if until is not None:
+            rows = rows.filter(history_date__lte=until)
         previous: dict = {}
         edits: dict = {}
         for row in rows:
-            before = previous.get(row.id)
-            previous[row.id] = row
-            if before is None or row.history_type == "-":
-                continue
-            changed = _differences(model, before, row)
-            if changed:
-                edits.setdefault(row.id, []).append({"at": row.history_date, "fields": changed})
+            before, previous[row.id] = previous.get(row.id), row
+            changed = before is not None and row.history_type != "-"
+            if changed and (fields := _differences(model, before, row)):
+                edits.setdefault(row.id, []).append({"at": row.history_date, "fields": fields})
         for record in group:
-            if record.pk in edits:
-                found[record] = edits[record.pk]
-    _name_records([field for edits in found.values() for edit in edits for field in edit["fields"]])
-    return found
+            record.corrected = edits.get(record.pk, [])
+    _name_records(
+        [field for record in records for edit in record.corrected for field in edit["fields"]]
+    )
+    return records
 
 
 def is_fixed(moment: datetime.datetime, now: datetime.datetime) -> bool:

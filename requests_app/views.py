@@ -47,7 +47,7 @@ from .models import (
 from .models.amounts import format_amount
 from .pagination import BadCursor, IdPaginator
 from .past import moment, restate, stances_on
-from .recorded import RecordedAtForm, permalink_moment
+from .recorded import RecordedAtForm, corrections, permalink_moment
 from .text.highlight import highlight
 from .timeline import build_timeline, stance_chart
 
@@ -378,6 +378,7 @@ def list_export(request: HttpRequest, kind: str) -> HttpResponse:
 
 def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
     action = get_object_or_404(ACTIONS.with_citations(), slug=slug)
+    corrected(request, [action])
     return render(request, "requests_app/action_detail.html", {"action": action})
 
 
@@ -394,6 +395,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return request_not_yet_reported(request, get_object_or_404(AidRequest, pk=pk), day)
     if day is not None:
         restate([aid_request], day)
+    corrected(request, [aid_request, *aid_request.responses.all()])
     addressee_stances = stances_on([aid_request.addressee_id], day).get(
         aid_request.addressee_id, []
     )
@@ -412,6 +414,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claims": script(request_claims(request, aid_request)),
         },
     )
+
+
+def corrected(request: HttpRequest, facts: list) -> None:
+    """Give the facts a page shows their corrections since first published (on a pinned read,
+    those made by its moment)."""
+    corrections(facts, until=getattr(request, "recorded_at", None))
 
 
 def request_not_yet_reported(request: HttpRequest, aid_request: AidRequest, day) -> HttpResponse:
@@ -595,6 +603,7 @@ def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:
         PolicyStance.objects.select_related("holder", "trigger", "supersedes").with_citations(),
         slug=slug,
     )
+    corrected(request, [stance])
     return render(
         request,
         "requests_app/policystance_detail.html",
@@ -610,6 +619,7 @@ def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.prefetch_related("actors").with_citations(), slug=slug)
+    corrected(request, [event])
     return render(
         request,
         "requests_app/event_detail.html",
@@ -624,6 +634,7 @@ def contribution_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ).with_citations(),
         slug=slug,
     )
+    corrected(request, [contribution])
     return render(request, "requests_app/contribution_detail.html", {"contribution": contribution})
 
 
@@ -682,8 +693,10 @@ def cite(request: HttpRequest) -> JsonResponse:
     query = QueryDict(address.query)
     form = RecordedAtForm(query)
     try:
-        resolve(address.path)
+        shown = resolve(address.path).namespace in ("tracker", "api")
     except Resolver404:
+        shown = False
+    if not shown:
         return JsonResponse(
             {"view": ["The address of a page or API read of this site."]}, status=400
         )

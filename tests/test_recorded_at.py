@@ -4,6 +4,7 @@ later corrections, read from the history tables, on every page, CSV and API read
 import csv
 import datetime
 import io
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -232,3 +233,82 @@ def test_postgresql_reads_a_pinned_detail_from_the_history_indexes(api, edits):
             if reads := unbounded_history_reads(plan[0]["Plan"]):
                 problems[sql[:120]] = reads
     assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_a_pinned_page_lists_what_changed_since_in_the_records_it_shows(client, make_request):
+    aid_request = make_request(title="Cheongung, to buy")
+    moment = timezone.now()
+    aid_request.title = "Cheongung and radars, to buy"
+    services.record_save(record=aid_request)
+
+    page = client.get(aid_request.get_absolute_url(), {"recorded_at": at(moment)})
+
+    html = page.content.decode()
+    assert "<h1>Cheongung, to buy</h1>" in html
+    changed = html[html.index('id="changed-since"') :]
+    assert "Cheongung, to buy</del> → <ins>Cheongung and radars, to buy</ins>" in changed
+
+
+def test_a_corrected_fact_says_when_and_what_on_its_page_and_in_the_feed(client, make_request):
+    aid_request = make_request(title="Cheongung, to buy")
+    assert "Corrected on" not in client.get(aid_request.get_absolute_url()).content.decode()
+    aid_request.title = "Cheongung and radars, to buy"
+    services.record_save(record=aid_request)
+    today = timezone.now()
+
+    html = client.get(aid_request.get_absolute_url()).content.decode()
+    feed = client.get(reverse("tracker:request-feed", args=[aid_request.pk])).content.decode()
+
+    assert f"Corrected on {today:%-d %B %Y}" in html
+    assert "<del>Cheongung, to buy</del> → <ins>Cheongung and radars, to buy</ins>" in html
+    assert (
+        f"Corrected on {today:%-d %B %Y}: Title: Cheongung, to buy → Cheongung and radars" in feed
+    )
+
+
+def test_every_read_carries_its_permalink_pinned_to_now_with_its_filters(client, api, aid_request):
+    page = client.get(reverse("tracker:request-list"), {"status": "pending"})
+    answer = api.get(reverse("api:request-list"), {"status": "pending"})
+
+    for response in (page, answer):
+        link = response["Link"]
+        assert 'rel="cite-as"' in link
+        permalink = link.split(">", 1)[0].lstrip("<")
+        assert "status=pending" in permalink
+        assert "recorded_at=" in permalink
+    pinned = api.get(answer["Link"].split(">", 1)[0].lstrip("<"))
+    assert [row["id"] for row in pinned.json()["results"]] == [aid_request.pk]
+    html = unescape(page.content.decode())
+    assert "Cite this view" in html and "@misc{aidtracker" in html and '"type": "dataset"' in html
+
+
+def test_the_citations_of_a_view_name_it_its_moment_and_the_access_date(client, db):
+    answer = client.get(
+        reverse("tracker:cite"), {"view": "/requests/?status=declined&recorded_at=2024-12-01"}
+    )
+
+    assert answer.status_code == 200
+    cited = answer.json()
+    assert cited["permalink"].endswith(
+        "/requests/?status=declined&recorded_at=2024-12-01T23%3A59%3A59Z"
+    )
+    assert "aidtracker: /requests/ (status: declined)" in cited["apa"]
+    assert f"Retrieved {timezone.localdate():%B %-d, %Y}" in cited["apa"]
+    assert "As recorded at 2024-12-01 23:59:59 UTC" in cited["bibtex"]
+    assert cited["csl"][0]["URL"] == cited["permalink"]
+    assert client.get(reverse("tracker:cite"), {"view": "/nowhere/"}).status_code == 400
+
+
+def test_a_pinned_api_read_of_the_past_stays_cached_across_writes(api, make_request, settings):
+    aid_request = make_request()
+    past = at(timezone.now() - datetime.timedelta(minutes=5))
+    url = reverse("api:request-detail", args=[aid_request.pk])
+    first = api.get(reverse("api:request-list"), {"recorded_at": past})
+    make_request("another")
+
+    again = api.get(reverse("api:request-list"), {"recorded_at": past})
+    current = api.get(url)
+
+    assert again["ETag"] == first["ETag"]
+    assert again["X-Cache"] == "hit"
+    assert current.status_code == 200
