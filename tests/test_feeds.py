@@ -60,8 +60,10 @@ def test_feed_summaries_are_escaped_html(client, seeded):
     feed = entries(client, reverse("tracker:request-feed", args=[cheongung.pk]))
 
     summary = next(e["summary"] for e in feed if e["title"].startswith("Request:"))
-    # The HTML a feed reader renders shows the text as written, markup and all.
-    assert summary == "Asked for &lt;b&gt;missiles&lt;/b&gt; &amp; radars"
+    # The HTML a feed reader renders shows the text as written, markup and all (its
+    # correction's too).
+    assert summary.startswith("Asked for &lt;b&gt;missiles&lt;/b&gt; &amp; radars Corrected on")
+    assert summary.endswith("→ Asked for &lt;b&gt;missiles&lt;/b&gt; &amp; radars.")
 
 
 def test_the_feed_of_everything_has_requests_responses_and_stances(client, seeded):
