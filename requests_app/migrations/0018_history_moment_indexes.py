@@ -21,7 +21,7 @@ HISTORY_TABLES = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("requests_app", "0016_reported_history")]
+    dependencies = [("requests_app", "0017_tally_partial_dates")]
 
     operations = [
         migrations.RunSQL(
