@@ -288,10 +288,46 @@ def request_rows(filterset, page) -> dict:
             if row.status == AidRequest.Status.PENDING
             else None
         )
+    context = {"sentence": request_sentence(filterset.form.cleaned_data, page.paginator.count)}
     if day is None:
-        return {}
+        return context
     held = [stance for holder_stances in stances.values() for stance in holder_stances]
-    return {"past": moment(day), "stances_then": sorted(held, key=str)}
+    return context | {"past": moment(day), "stances_then": sorted(held, key=str)}
+
+
+# Statuses that read after the noun: "requests under consideration", not "under
+# consideration requests"; the others read before it ("declined requests").
+STATUS_AFTER_NOUN = {
+    AidRequest.Status.PENDING: "with no answer reported",
+    AidRequest.Status.UNDER_CONSIDERATION: "under consideration",
+    AidRequest.Status.ALTERNATIVE_OFFERED: "offered an alternative",
+}
+
+
+def request_sentence(filters: dict, count: int) -> dict:
+    """The request list's main filters as words around its count ("3 declined air-defence
+    requests to South Korea, matching “radar”"), and the names of those it phrased: the page
+    lists the others after it."""
+    before, after = [], []
+    if status := filters.get("status"):
+        status = AidRequest.Status(status)
+        if status in STATUS_AFTER_NOUN:
+            after.append(STATUS_AFTER_NOUN[status])
+        else:
+            before.append(status.label.lower())
+    if category := filters.get("category"):
+        before.append(Item.Category(category).label.lower().replace(" ", "-"))
+    if addressee := filters.get("addressee"):
+        after.append(f"to {addressee}")
+    if requester := filters.get("requester"):
+        after.append(f"from {requester}")
+    if q := filters.get("q"):
+        after.append(f"matching “{q}”")
+    noun = "request" if count == 1 else "requests"
+    return {
+        "phrase": " ".join([*before, noun, *after]),
+        "phrased": {"status", "category", "addressee", "requester", "q"},
+    }
 
 
 def bad_filter(filterset) -> HttpResponse:

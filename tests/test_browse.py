@@ -346,12 +346,29 @@ def test_request_filters_fold_the_rarely_used_and_say_what_is_applied(client, se
     assert 'name="q"' in main and 'name="status"' in main and 'name="as_of"' not in main
     # Nothing folded is in use: the rest stays closed.
     assert '<details class="filters__more">' in html
-    assert re.search(r"<strong>\d+</strong> requests?:\s*status Declined, category Radar", html)
+    assert re.search(r"<strong>\d+</strong> declined radar requests?</p>", html)
     chips = html[html.index('aria-label="Filters in use"') :]
     assert 'href="?category=radar"' in chips  # removes the status, keeps the category
     # Dates typed as written everywhere else, not in the browser's locale.
     assert 'placeholder="YYYY-MM-DD"' in html and 'type="date"' not in html
     assert "true:" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "sentence"),
+    [
+        ("", "requests"),
+        ("status=pending&category=air_defence", "air-defence requests? with no answer reported"),
+        ("addressee=south-korea&q=Cheongung", "requests? to South Korea matching “Cheongung”"),
+        (
+            "status=declined&made_after=2022-01-01",
+            "declined requests?, made on or after 2022-01-01",
+        ),
+    ],
+)
+def test_the_request_count_reads_as_a_sentence(client, seeded, query, sentence):
+    html = page(client, reverse("tracker:request-list") + f"?{query}")
+    assert re.search(rf"<strong>\d+</strong> {sentence}</p>", html)
 
 
 def test_a_folded_filter_in_use_opens_the_rest(client, seeded):
