@@ -24,6 +24,9 @@ RUN pip install . --no-deps --no-build-isolation && rm -rf build aidtracker.egg-
 # Hashed, compressed static files, built into the image; the key only satisfies settings.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-this-key-signs-nothing-and-is-thrown-away python manage.py collectstatic --noinput
 
+# Where the `releases` volume is mounted (docker-compose.yml): a new volume takes this
+# folder's owner, so the app can write data releases there.
+RUN mkdir -p /app/media && chown aidtracker:aidtracker /app/media
 USER aidtracker
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -238,7 +238,7 @@ def import_data(path: Path, report: Callable[[str], None], unchecked: bool = Fal
             record.save_deferred_fields()
     except (OSError, ValueError, serializers.base.DeserializationError, DatabaseError) as error:
         raise RestoreError(f"{path.name}: {error}") from error
-    _citations_check(path)
+    citations_check(path)
     # Rows came with their ids: new rows must be numbered after them.
     restored = [Group, User, *CURATED, *history_models()]
     with connection.cursor() as cursor:
@@ -248,7 +248,7 @@ def import_data(path: Path, report: Callable[[str], None], unchecked: bool = Fal
     return loaded
 
 
-def _citations_check(path: Path) -> None:
+def citations_check(path: Path) -> None:
     """Every restored citation quotes its article, as a new one must."""
     for citation in Citation.objects.select_related("source").iterator(chunk_size=2000):
         try:

@@ -32,4 +32,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("sources/<int:pk>/cite.json", views.source_cite, name="source-cite"),
+    path("data/", views.release_list, name="release-list"),
+    path("data/<str:number>/", views.release_detail, name="release-detail"),
+    path("data/<str:number>/<str:name>", views.release_file, name="release-file"),
 ]

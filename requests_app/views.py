@@ -3,9 +3,17 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
@@ -36,6 +44,7 @@ from .models import (
     AidRequest,
     AidResponse,
     Contribution,
+    DataRelease,
     Event,
     Item,
     PolicyStance,
@@ -750,3 +759,46 @@ def cite(request: HttpRequest) -> JsonResponse:
             "csl": [citation["csl"]],
         }
     )
+
+
+def release_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "requests_app/datarelease_list.html", {"releases": DataRelease.objects.all()}
+    )
+
+
+def release_detail(request: HttpRequest, number: str) -> HttpResponse:
+    release = get_object_or_404(DataRelease, number=number)
+    permalink = request.build_absolute_uri(release.get_absolute_url())
+    return render(
+        request,
+        "requests_app/datarelease_detail.html",
+        {"release": release, "tables": release.counts.items(), "permalink": permalink},
+    )
+
+
+RELEASE_FILE_TYPES = {
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".zip": "application/zip",
+}
+
+
+def release_file(request: HttpRequest, number: str, name: str) -> FileResponse:
+    """A file of a release, as it was written: it never changes, so caches may keep it."""
+    release = get_object_or_404(DataRelease, number=number)
+    if name not in release.files:
+        raise Http404(f"Release {number} has no file named {name}.")
+    try:
+        stored = default_storage.open(f"{release.folder}/{name}", "rb")
+    except FileNotFoundError as error:
+        raise Http404(f"The file {name} of release {number} is missing from storage.") from error
+    response = FileResponse(
+        stored,
+        as_attachment=name == release.zip_name,
+        filename=name,
+        content_type=RELEASE_FILE_TYPES[name[name.rindex(".") :]],
+    )
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

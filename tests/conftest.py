@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -327,3 +327,30 @@ def api(db):
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def curated_data(transactional_db, admin_user):
+    """The seed data committed (for tests that empty the database), then a curator's changes:
+    a renamed actor, a new answer, a citation deleted."""
+    call_command("setup_roles", verbosity=0)
+    admin_user.groups.add(*Group.objects.all())
+    call_command("load_seed", verbosity=0)
+    ukraine = Actor.objects.get(slug="ukraine")
+    ukraine.description = "Renamed by a curator."
+    ukraine._history_user = admin_user
+    services.record_save(record=ukraine)
+    request = AidRequest.objects.get(slug="ua-kr-2024-07-air-defence")
+    answer = AidResponse(
+        request=request,
+        responder=Actor.objects.get(slug="south-korea"),
+        responded_on=datetime.date(2024, 12, 1),
+        decision="under_consideration",
+        summary="A curator's test answer.",
+    )
+    answer._history_user = admin_user
+    report = Citation.objects.filter(response__isnull=False).first()
+    services.response_save(
+        response=answer, citations=[Citation(source=report.source, quote=report.quote)]
+    )
+    services.record_delete(record=Citation.objects.filter(role__isnull=False).first())

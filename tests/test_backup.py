@@ -1,6 +1,5 @@
 """Backup and restore: export_data then import_data into an empty database gives it back."""
 
-import datetime
 import hashlib
 import json
 import stat
@@ -8,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from requests_app import services
 from requests_app.backup import CURATED, FORMAT_VERSION, history_models
-from requests_app.models import Actor, AidRequest, AidResponse, Citation
+from requests_app.models import Actor, AidRequest, Citation
 
 
 def snapshot() -> dict:
@@ -27,32 +26,6 @@ def snapshot() -> dict:
         User.objects.values_list("pk", "username", "email", "is_staff", "groups__name")
     )
     return tables
-
-
-@pytest.fixture
-def curated_data(transactional_db, admin_user):
-    """The seed data, then a curator's changes: a new answer and a renamed actor."""
-    call_command("setup_roles", verbosity=0)
-    admin_user.groups.add(*Group.objects.all())
-    call_command("load_seed", verbosity=0)
-    ukraine = Actor.objects.get(slug="ukraine")
-    ukraine.description = "Renamed by a curator."
-    ukraine._history_user = admin_user
-    services.record_save(record=ukraine)
-    request = AidRequest.objects.get(slug="ua-kr-2024-07-air-defence")
-    answer = AidResponse(
-        request=request,
-        responder=Actor.objects.get(slug="south-korea"),
-        responded_on=datetime.date(2024, 12, 1),
-        decision="under_consideration",
-        summary="A curator's test answer.",
-    )
-    answer._history_user = admin_user
-    report = Citation.objects.filter(response__isnull=False).first()
-    services.response_save(
-        response=answer, citations=[Citation(source=report.source, quote=report.quote)]
-    )
-    services.record_delete(record=Citation.objects.filter(role__isnull=False).first())
 
 
 def test_a_backup_restores_an_identical_database(curated_data, tmp_path, capsys):

@@ -123,6 +123,17 @@ def test_one_worker_sends_alerts_from_the_outbox_through_the_stacks_redis(stack)
     assert "ports" not in worker
 
 
+def test_web_and_worker_share_one_volume_of_data_releases(stack):
+    web, worker = stack["services"]["web"], stack["services"]["worker"]
+    for service in (web, worker):
+        mounts = [(v["type"], v["source"], v["target"]) for v in service["volumes"]]
+        assert mounts == [("volume", "releases", "/app/media")]
+        assert service["environment"]["MEDIA_ROOT"] == "/app/media"
+    assert "releases" in stack["volumes"]
+    # A new volume takes the owner of the image's folder: the app's user, who writes releases.
+    assert "chown aidtracker:aidtracker /app/media" in DOCKERFILE
+
+
 def test_only_the_proxy_listens_beyond_the_stack(stack):
     published = {name: s["ports"] for name, s in stack["services"].items() if s.get("ports")}
     assert list(published) == ["proxy"]
@@ -238,6 +249,7 @@ def test_the_image_gets_the_code_it_runs():
         "db.sqlite3-journal",
         "backup.jsonl",
         "backups/2026-11-30.jsonl",
+        "media/releases/2026-11-30/requests.csv",
         "staticfiles/css/site.css",
         "requests_app/__pycache__/views.cpython-311.pyc",
         "aidtracker.egg-info/PKG-INFO",

@@ -6,6 +6,7 @@ from .base import DataVersion, Tally
 from .context import Event, PolicyStance
 from .dates import DatePrecision
 from .items import Item, ItemAlias
+from .releases import DataRelease
 from .sources import Citation, SourceArticle
 
 # The records curators keep, in the order a restore needs: what is pointed at before what
@@ -39,6 +40,7 @@ __all__ = [
     "AidResponse",
     "Citation",
     "Contribution",
+    "DataRelease",
     "DataVersion",
     "DatePrecision",
     "Event",
