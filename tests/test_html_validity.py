@@ -65,6 +65,7 @@ def page_urls() -> dict[str, tuple[str, int]]:
         "conflicts": (reverse("tracker:conflicts"), 200),
         "conflicts-kind": (f"{reverse('tracker:conflicts')}?kind=response", 200),
         "api-docs": (reverse("api:docs"), 200),
+        "data-releases-none": (reverse("tracker:release-list"), 200),
     }
 
 

@@ -5,6 +5,7 @@ an empty database as the same records."""
 import csv
 import hashlib
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from django.utils import timezone
 from requests_app import services
 from requests_app.models import Actor, AidRequest, AidResponse, Citation, DataRelease
 from requests_app.releases import TABLES
+
+from .test_html_validity import checker
 
 
 @pytest.fixture
@@ -257,6 +260,20 @@ def test_the_data_page_runs_the_same_queries_for_few_or_many_releases(seeded, me
         release()
 
     assert queries_for("/data/") == few
+
+
+@pytest.mark.slow
+def test_the_release_pages_pass_the_nu_html_checker(seeded, media, client, tmp_path):
+    command = checker()
+    made = release()
+    files = []
+    for path in ("/data/", made.get_absolute_url()):
+        files.append(tmp_path / f"{len(files)}.html")
+        files[-1].write_bytes(client.get(path).content)
+
+    result = subprocess.run([*command, *map(str, files)], capture_output=True, text=True)
+
+    assert (result.returncode, result.stderr.strip()) == (0, "")
 
 
 # --------------------------------------------------------------------------- loading back

@@ -28,6 +28,7 @@ PAGES = {
     "conflicts-kind": "/conflicts/?kind=response",
     "not-found": "/no-such-page/",
     "api-docs": "/api/v1/docs/",
+    "data-releases-none": "/data/",
 }
 
 
