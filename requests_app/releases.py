@@ -15,6 +15,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import tempfile
 import zipfile
@@ -268,8 +269,9 @@ def _summary(changes: list[dict]) -> dict[str, int]:
 
 def next_number(day: datetime.date) -> str:
     """The day, then day.2, day.3… for later releases the same day."""
-    taken = DataRelease.objects.filter(released_on=day).count()
-    return day.isoformat() if taken == 0 else f"{day.isoformat()}.{taken + 1}"
+    taken = set(DataRelease.objects.filter(released_on=day).values_list("number", flat=True))
+    numbers = (day.isoformat() if n == 1 else f"{day.isoformat()}.{n}" for n in itertools.count(1))
+    return next(number for number in numbers if number not in taken)
 
 
 def _snapshot(outermost: bool) -> None:
@@ -344,6 +346,7 @@ def release_data(report: Callable[[str], None]) -> DataRelease:
         release = DataRelease(
             number=number,
             released_on=day,
+            created_at=released_at,
             counts=counts,
             changes=_summary(changes) if previous else {"added": sum(counts.values())},
         )

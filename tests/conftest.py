@@ -1,6 +1,7 @@
 """Builders with readable defaults: each test states only what matters to it."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -354,3 +355,10 @@ def curated_data(transactional_db, admin_user):
         response=answer, citations=[Citation(source=report.source, quote=report.quote)]
     )
     services.record_delete(record=Citation.objects.filter(role__isnull=False).first())
+
+
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    """The default storage (data releases), in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

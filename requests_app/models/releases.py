@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class DataRelease(models.Model):
@@ -13,7 +14,9 @@ class DataRelease(models.Model):
         help_text="The day of the release, with .2, .3… for a second or third release that day.",
     )
     released_on = models.DateField(help_text="The day (UTC) of the release.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When it was made: its package's `created` time."
+    )
     sha256 = models.CharField(max_length=64, help_text="The SHA-256 of the release's zip file.")
     size = models.PositiveBigIntegerField(help_text="The size of the zip file, in bytes.")
     counts = models.JSONField(help_text="How many rows each table of the package holds.")
