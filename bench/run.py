@@ -91,7 +91,8 @@ def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
     except psycopg.Error:
         present = None
     if present == size:
-        log(f"{database}: {size:,} requests already there")
+        log(f"{database}: {size:,} requests already there; migrating it to the code")
+        manage(env, "migrate", "--noinput", "-v0")
         return env, None
     sql("postgres", f"DROP DATABASE IF EXISTS {database}")
     sql("postgres", f"CREATE DATABASE {database}")
