@@ -1,10 +1,12 @@
 """Citation quotes must occur in their article, as a reader comparing them would see it."""
 
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from requests_app.models import Citation
-from requests_app.text.quotes import normalise, quote_in_text
+from requests_app.text.quotes import find_quote, normalise, quote_in_context, quote_in_text
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,78 @@ def test_error_shows_where_the_quote_leaves_the_article(article, aid_request, ci
 def test_error_says_when_nothing_in_the_article_starts_like_the_quote(article, aid_request, cite):
     with pytest.raises(ValidationError, match="No passage of the article starts like this quote"):
         cite(article, "Completely invented words.", request=aid_request)
+
+
+# Hangul typed as separate jamo (NFD), as some Korean pages and input methods store it.
+DECOMPOSED = unicodedata.normalize("NFD", "천궁을 검토하겠다")
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        # Full-width punctuation and letters in the body, half-width in the quote.
+        ("무기 지원, 검토!", "무기 지원，검토！"),
+        ("무기 지원, 검토!", "무기 지원， 검토！"),
+        ("KM-SAM 2", "ＫＭ-ＳＡＭ ２"),
+        # Korean quotation marks and brackets, and its middle dots.
+        ('"살상무기 지원은 없다"', "「살상무기 지원은 없다」"),
+        ('"살상무기 지원은 없다"', "『살상무기 지원은 없다』"),
+        ('"조선일보" 보도', "《조선일보》 보도"),
+        ("한·미 정상", "한ㆍ미 정상"),
+        ("국방부는 검토 중이다.", "국방부는 검토 중이다。"),
+        # Hangul composed in the quote, decomposed in the body.
+        ("천궁을 검토하겠다", DECOMPOSED),
+        # Ukrainian: guillemets, low-high quotes, and its apostrophe in three spellings.
+        ("«Нам потрібна ППО»", '"Нам потрібна ППО"'),
+        ("„Нам потрібна ППО“", '"Нам потрібна ППО"'),
+        ("обʼєднання", "об’єднання"),
+        ("обʼєднання", "об'єднання"),
+        ("Київ\u00a0—\u00a0Сеул", "Київ - Сеул"),
+        ("Київ Сеул", "Київ\u3000Сеул"),  # ideographic space
+    ],
+)
+def test_forms_and_scripts_match_both_ways(quote, text):
+    assert quote_in_text(quote, text)
+    assert quote_in_text(text, quote)
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        ("천궁을 검토하지 않겠다", "천궁을 검토하겠다"),
+        ("Київ", "Киев"),  # Ukrainian and Russian spellings are different words
+        ("Kиїв", "Київ"),  # a Latin K typed among Cyrillic letters
+    ],
+)
+def test_different_letters_in_any_script_do_not_match(quote, text):
+    assert not quote_in_text(quote, text)
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "found"),
+    [
+        (
+            "천궁을 검토",
+            f"국방부는 {DECOMPOSED}고 밝혔다",
+            unicodedata.normalize("NFD", "천궁을 검토"),
+        ),
+        ("지원, 검토!", "무기 지원，검토！ 끝", "지원，검토！"),
+        ('"ППО"', "потрібна «ППО» зараз", "«ППО»"),
+        ("KM-SAM", "천궁(ＫＭ-ＳＡＭ) 도입", "ＫＭ-ＳＡＭ"),
+    ],
+)
+def test_find_quote_returns_the_passage_as_the_article_writes_it(quote, text, found):
+    start, end = find_quote(quote, text)
+    assert text[start:end] == found
+
+
+def test_a_korean_quote_is_shown_in_its_sentences():
+    text = "국방부는 11일 입장을 냈다. 「살상무기 지원은 없다」고 밝혔다. 다음 문장이다. 끝."
+
+    shown = quote_in_context('"살상무기 지원은 없다"', text)
+
+    assert (shown.before, shown.quote, shown.after) == (
+        "국방부는 11일 입장을 냈다. ",
+        "「살상무기 지원은 없다」",
+        "고 밝혔다. 다음 문장이다.",
+    )

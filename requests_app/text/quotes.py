@@ -1,9 +1,12 @@
 """Checking that a quote occurs verbatim in an article, as a reader comparing them would."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-# Typographic variants a reader treats as the same character.
+# Typographic variants a reader treats as the same character, in any script; NFKC folds
+# full-width and half-width forms (，！＂ＡＢ) to their plain ones and composes Hangul typed as
+# separate jamo.
 _EQUIVALENTS = str.maketrans(
     {
         "\u2018": "'",  # left single quotation mark
@@ -11,13 +14,39 @@ _EQUIVALENTS = str.maketrans(
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",  # prime
+        "\u02bc": "'",  # modifier letter apostrophe: Ukrainian's own (мʼята)
         "\u201c": '"',
         "\u201d": '"',
-        "\u201e": '"',
+        "\u201e": '"',  # Ukrainian and German opening quotation mark
         "\u201f": '"',
         "\u2033": '"',
-        "\u00ab": '"',
+        "\u00ab": '"',  # guillemets, as Ukrainian and Russian quote
         "\u00bb": '"',
+        "\u300c": '"',  # CJK corner brackets, as Korean quotes titles and speech
+        "\u300d": '"',
+        "\u300e": '"',
+        "\u300f": '"',
+        "\u3008": '"',  # CJK angle brackets, around Korean titles: 《조선일보》
+        "\u3009": '"',
+        "\u300a": '"',
+        "\u300b": '"',
+        "\u301d": '"',  # double prime quotation marks
+        "\u301e": '"',
+        "\u301f": '"',
+        "\u00b7": "·",  # middle dots, as Korean joins names: 한·미, 한ㆍ미
+        "\u318d": "·",
+        "\u30fb": "·",
+        "\u2027": "·",
+        "\u2219": "·",
+        # Full-width punctuation holds the space after it: typed half-width, a space follows.
+        "\uff0c": ", ",
+        "\uff01": "! ",
+        "\uff1f": "? ",
+        "\uff1a": ": ",
+        "\uff1b": "; ",
+        "\u3002": ". ",  # ideographic full stop and comma
+        "\u3001": ", ",
+        "\u301c": "~",  # wave dash
         "\u2010": "-",  # hyphen
         "\u2011": "-",  # non-breaking hyphen
         "\u2012": "-",  # figure dash
@@ -32,8 +61,14 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace and fold curly quotes, dashes and ellipses to plain ASCII."""
-    return _WHITESPACE.sub(" ", text.translate(_EQUIVALENTS)).strip()
+    """NFKC, then collapse whitespace and fold quotation marks, dashes, middle dots and
+    ellipses of every script to one form each."""
+    return _WHITESPACE.sub(" ", _fold(text)).strip()
+
+
+def _fold(text: str) -> str:
+    # Folded before NFKC too: NFKC turns the Korean middle dot ㆍ into a jamo vowel.
+    return unicodedata.normalize("NFKC", text.translate(_EQUIVALENTS)).translate(_EQUIVALENTS)
 
 
 def quote_in_text(quote: str, text: str) -> bool:
@@ -41,30 +76,44 @@ def quote_in_text(quote: str, text: str) -> bool:
     return bool(needle) and needle in normalise(text)
 
 
-def _normalise_with_positions(text: str) -> tuple[str, list[int]]:
-    """The normalised text, and for each of its characters the index it came from in `text`."""
-    chars: list[str] = []
-    positions: list[int] = []
+def _joins_previous(char: str) -> bool:
+    """Whether NFKC may compose `char` with the character before it: a combining mark, or the
+    vowel or final consonant of a Hangul syllable typed as separate jamo."""
+    return bool(unicodedata.combining(char)) or "\u1160" <= char <= "\u11ff"
+
+
+def _normalise_with_positions(text: str) -> tuple[str, list[int], list[int]]:
+    """The normalised text, and for each of its characters where the characters it came from
+    start and end in `text`."""
+    clusters: list[tuple[int, int]] = []
     for index, char in enumerate(text):
-        if char.isspace():
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-                positions.append(index)
-            continue
-        for folded in char.translate(_EQUIVALENTS):
+        if clusters and _joins_previous(char):
+            clusters[-1] = (clusters[-1][0], index + 1)
+        else:
+            clusters.append((index, index + 1))
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in clusters:
+        for folded in _fold(text[start:end]):
+            if folded.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                folded = " "
             chars.append(folded)
-            positions.append(index)
-    return "".join(chars), positions
+            starts.append(start)
+            ends.append(end)
+    return "".join(chars), starts, ends
 
 
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     """Where `quote` stands in `text`, as a (start, end) slice of the original text."""
     needle = normalise(quote)
-    haystack, positions = _normalise_with_positions(text)
+    haystack, starts, ends = _normalise_with_positions(text)
     found = haystack.find(needle) if needle else -1
     if found < 0:
         return None
-    return positions[found], positions[found + len(needle) - 1] + 1
+    return starts[found], ends[found + len(needle) - 1]
 
 
 def divergence(quote: str, text: str) -> str:
@@ -90,7 +139,7 @@ def divergence(quote: str, text: str) -> str:
 
 
 # Where a sentence ends: its full stop (or ? or !), with any closing quotation mark after it.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?。][\"'”’»」』]?(?=\s|$)")
 
 
 @dataclass
