@@ -181,7 +181,8 @@ class AidRequestFilter(FactFilterSet):
         label="Search",
         method="filter_search",
         max_length=200,
-        help_text="Words in the request, or in any name or spelling of its actors and item.",
+        help_text="Words, in any script, in the request, in the quotes that report it or its "
+        "answers and their translations, or in any name or spelling of its actors and item.",
     )
     status = django_filters.ChoiceFilter(
         method="filter_status",
@@ -362,7 +363,10 @@ class ItemFilter(SyncFilterSet):
 
 class SourceArticleFilter(SyncFilterSet):
     q = django_filters.CharFilter(
-        field_name="title", lookup_expr="icontains", label="Headline", max_length=200
+        method="filter_headline",
+        label="Headline",
+        max_length=200,
+        help_text="Words in the headline, as published or in its English translation.",
     )
     publisher = ModelChoiceFilter(
         queryset=Actor.objects.filter(kind=Actor.Kind.MEDIA_OUTLET),
@@ -373,6 +377,9 @@ class SourceArticleFilter(SyncFilterSet):
     class Meta:
         model = SourceArticle
         fields = []
+
+    def filter_headline(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(title_translation__icontains=value))
 
 
 class AidResponseFilter(FactFilterSet):

@@ -181,6 +181,17 @@ def install_first_reported(connection) -> None:
                 cursor.execute(f'CREATE TRIGGER "{name}" {when} BEGIN {body} END')
 
 
+def drop_first_reported_on_sqlite(connection) -> None:
+    """Drop them before a migration rebuilds the citations' or articles' table on SQLite, whose
+    rename of the rebuilt table fails on a trigger that reads it; post_migrate puts them back.
+    PostgreSQL alters tables in place and keeps them."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name, *_ in first_reported_triggers(connection.vendor):
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
 def refresh_first_reported(connection) -> None:
     """Recompute `first_reported_on` of every fact (once, when the column is made)."""
     from .models import FACTS

@@ -73,7 +73,7 @@ def filter_values(name: str, f) -> list[str]:
 def disputed_and_linked(seeded):
     """Records the seed lacks: answers that conflict with each other, a disputing citation, a
     relayed one, articles with no publisher (one with an address), an item with a maker, a
-    family and a price."""
+    family and a price, an article in Korean with a translated headline and quote."""
     declined = AidResponse.objects.get(slug="ua-kr-2024-11-cheongung-declined")
     article, quote = declined.citations.values_list("source", "quote").first()
     article = SourceArticle.objects.get(pk=article)
@@ -119,6 +119,26 @@ def disputed_and_linked(seeded):
             attribution=Citation.Attribution.RELAYED,
             relayed_from=article.publisher or Actor.objects.filter(kind="media_outlet").first(),
             note="Relayed.",
+        )
+    )
+    korean = services.record_save(
+        record=SourceArticle(
+            slug="korean-report",
+            title="국방부, 천궁 수출 검토 안 해",
+            title_translation="Defence ministry not considering Cheongung exports",
+            language="ko",
+            body="국방부는 천궁 수출을 검토하지 않는다고 밝혔다.",
+            published_on=datetime.date(2024, 11, 28),
+            date_evidence="Dated in the text.",
+        )
+    )
+    services.record_save(
+        record=Citation(
+            source=korean,
+            quote="천궁 수출을 검토하지 않는다",
+            quote_translation="It is not considering exports of Cheongung.",
+            translation_source=Citation.Translator.CURATOR,
+            response=declined,
         )
     )
     item = Item.objects.get(slug="cheongung")

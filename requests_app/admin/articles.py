@@ -80,7 +80,11 @@ class ArticleImportForm(forms.Form):
         required=False,
         help_text="How the date was established.",
     )
-    language = forms.CharField(initial="en", max_length=12)
+    language = forms.CharField(
+        max_length=12,
+        required=False,
+        help_text="BCP 47 code of the text ('ko', 'uk'); blank: read from its script.",
+    )
     keep = LineNumbers(required=False)
     drop = LineNumbers(required=False)
 
@@ -123,7 +127,13 @@ class SourceArticleAdmin(CuratedAdmin):
     list_select_related = ["publisher"]
     list_filter = ["publisher", "language"]
     date_hierarchy = "published_on"
-    search_fields = ["title", "body", "publisher__name", "publisher__aliases__name"]
+    search_fields = [
+        "title",
+        "title_translation",
+        "body",
+        "publisher__name",
+        "publisher__aliases__name",
+    ]
     autocomplete_fields = ["publisher"]
     readonly_fields = ["facts_citing_it", "text_with_quotes", "mentions"]
     actions = ["check_citations"]

@@ -214,7 +214,14 @@ class CuratedInline(LabelledAutocomplete):
 
 class CitationInline(CuratedInline, admin.StackedInline):
     model = Citation
-    fields = ["source", "quote", ("relation", "attribution", "relayed_from"), "note"]
+    fields = [
+        "source",
+        "quote",
+        "quote_translation",
+        ("translation_source", "translation_source_name"),
+        ("relation", "attribution", "relayed_from"),
+        "note",
+    ]
     autocomplete_fields = ["source", "relayed_from"]
     extra = 1
     # A fact keeps at least one citation: the form says so before the service would refuse.
@@ -222,7 +229,8 @@ class CitationInline(CuratedInline, admin.StackedInline):
     validate_min = True
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("widgets", {"quote": forms.Textarea(attrs={"rows": 2, "cols": 90})})
+        text = forms.Textarea(attrs={"rows": 2, "cols": 90})
+        kwargs.setdefault("widgets", {"quote": text, "quote_translation": text})
         return super().get_formset(request, obj, **kwargs)
 
     def delete_record(self, record) -> None:

@@ -245,7 +245,7 @@ class CitationAdmin(CuratedAdmin):
     list_display = ["quote", "source", "target_field", "note"]
     list_select_related = ["source__publisher"]
     list_filter = ["source"]
-    search_fields = ["quote", "note", "source__title"]
+    search_fields = ["quote", "quote_translation", "note", "source__title"]
     autocomplete_fields = ["source", "relayed_from", *Citation.TARGET_FIELDS]
 
     def delete_model(self, request, obj) -> None:

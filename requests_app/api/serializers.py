@@ -44,7 +44,18 @@ class CitedQuoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Citation
-        fields = ["id", "source", "quote", "relation", "attribution", "relayed_from", "note"]
+        fields = [
+            "id",
+            "source",
+            "quote",
+            "quote_translation",
+            "translation_source",
+            "translation_source_name",
+            "relation",
+            "attribution",
+            "relayed_from",
+            "note",
+        ]
 
 
 class CuratedSerializer(serializers.ModelSerializer):
@@ -225,6 +236,7 @@ class SourceArticleSerializer(CuratedSerializer):
             "html_url",
             "slug",
             "title",
+            "title_translation",
             "publisher",
             "publisher_evidence",
             "original_url",
@@ -302,6 +314,9 @@ class CitationSerializer(CuratedSerializer):
             "url",
             "source",
             "quote",
+            "quote_translation",
+            "translation_source",
+            "translation_source_name",
             "relation",
             "attribution",
             "relayed_from",

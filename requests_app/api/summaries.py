@@ -58,7 +58,16 @@ class SourceSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceArticle
-        fields = ["id", "title", "publisher", "published_on", "published_on_precision", "url"]
+        fields = [
+            "id",
+            "title",
+            "title_translation",
+            "language",
+            "publisher",
+            "published_on",
+            "published_on_precision",
+            "url",
+        ]
 
 
 class RequestSummarySerializer(serializers.ModelSerializer):

@@ -421,6 +421,8 @@ REQUEST_EXAMPLE = OpenApiExample(
                         "source": {
                             "id": 5,
                             "title": "Seoul declines Ukrainian request for defense system sales",
+                            "title_translation": "",
+                            "language": "en",
                             "publisher": "Euromaidan Press",
                             "published_on": "2024-11-28",
                             "published_on_precision": "day",
@@ -431,6 +433,9 @@ REQUEST_EXAMPLE = OpenApiExample(
                             " the weapon sales, citing potential violations of external trade "
                             "laws restricting exports to war zones."
                         ),
+                        "quote_translation": "",
+                        "translation_source": "",
+                        "translation_source_name": "",
                         "relation": "supports",
                         "attribution": "relayed",
                         "relayed_from": {
@@ -451,6 +456,8 @@ REQUEST_EXAMPLE = OpenApiExample(
                 "source": {
                     "id": 5,
                     "title": "Seoul declines Ukrainian request for defense system sales",
+                    "title_translation": "",
+                    "language": "en",
                     "publisher": "Euromaidan Press",
                     "published_on": "2024-11-28",
                     "published_on_precision": "day",
@@ -461,6 +468,9 @@ REQUEST_EXAMPLE = OpenApiExample(
                     " Cheongung mid-range air defense missile system, ground-based air defense "
                     "radars, and counter-artillery radars."
                 ),
+                "quote_translation": "",
+                "translation_source": "",
+                "translation_source_name": "",
                 "relation": "supports",
                 "attribution": "relayed",
                 "relayed_from": {

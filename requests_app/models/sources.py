@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from simple_history.models import HistoricalRecords
 
 from ..text.quotes import divergence, quote_in_text
@@ -17,7 +18,14 @@ from .dates import format_partial_date, precision_constraint, precision_field
 class SourceArticle(SluggedModel):
     """A news article the facts come from, with its text cleaned of site boilerplate."""
 
-    title = models.CharField(max_length=300, help_text="The headline.")
+    title = models.CharField(
+        max_length=300, help_text="The headline, in the article's own language."
+    )
+    title_translation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The headline in English, for an article in another language.",
+    )
     publisher = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
@@ -39,7 +47,9 @@ class SourceArticle(SluggedModel):
         help_text="How the publication date was established: a dateline, weekday names, "
         "'yesterday' next to a known date…"
     )
-    language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. 'en'.")
+    language = models.CharField(
+        max_length=12, default="en", help_text="BCP 47 code of the text, e.g. 'en', 'ko', 'uk'."
+    )
     body = models.TextField(
         help_text="The article text without navigation, promos, related links or donation appeals."
     )
@@ -78,8 +88,21 @@ class SourceArticle(SluggedModel):
     def published_on_display(self) -> str:
         return format_partial_date(self.published_on, self.published_on_precision)
 
+    @property
+    def language_name(self) -> str:
+        """'Korean' for 'ko' or 'ko-KR'; the code itself for one Django does not name."""
+        try:
+            return get_language_info(self.language)["name"]
+        except KeyError:
+            return self.language
+
 
 class CitationQuerySet(models.QuerySet):
+    def quoting(self, text: str):
+        """Citations whose quote or its translation contains `text`, ignoring case (through
+        trigram indexes on PostgreSQL, migration 0018)."""
+        return self.filter(Q(quote__icontains=text) | Q(quote_translation__icontains=text))
+
     def get_by_natural_key(self, source_slug: str, target_field: str, target_slug: str, quote: str):
         return self.get(
             source__slug=source_slug, quote=quote, **{f"{target_field}__slug": target_slug}
@@ -101,6 +124,11 @@ class Citation(TimeStampedModel):
         SUPPORTS = "supports", "Supports"
         DISPUTES = "disputes", "Disputes"
 
+    class Translator(models.TextChoices):
+        OUTLET = "outlet", "The outlet's own English edition"
+        CURATOR = "curator", "The curator"
+        OTHER = "other", "Another source, named"
+
     class Attribution(models.TextChoices):
         ON_RECORD = "on_record", "On the record"
         ANONYMOUS = "anonymous", "Anonymous sources"
@@ -109,7 +137,25 @@ class Citation(TimeStampedModel):
     source = models.ForeignKey(SourceArticle, on_delete=models.PROTECT, related_name="citations")
     quote = models.CharField(
         max_length=600,
-        help_text="Copied verbatim from the article body; whitespace and curly quotes may differ.",
+        help_text="Copied verbatim from the article body, in its language; whitespace, "
+        "quotation marks and full-width or half-width forms may differ.",
+    )
+    quote_translation = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The quote in English, for a quote in another language.",
+    )
+    translation_source = models.CharField(
+        max_length=7,
+        choices=Translator,
+        blank=True,
+        help_text="Who translated the quote: the outlet's English edition of the article, "
+        "the curator, or another source named beside.",
+    )
+    translation_source_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a translation from another source: who made it (an outlet, an agency).",
     )
     note = models.CharField(
         max_length=300,
@@ -190,6 +236,20 @@ class Citation(TimeStampedModel):
                 violation_error_message="A relayed report names the outlet it relays "
                 "(relayed_from), and only a relayed report does.",
             ),
+            models.CheckConstraint(
+                condition=Q(quote_translation="", translation_source="")
+                | ~Q(quote_translation="") & ~Q(translation_source=""),
+                name="citation_translation_says_who_translated",
+                violation_error_message="A translation says who made it (translation_source), "
+                "and only a translation does.",
+            ),
+            models.CheckConstraint(
+                condition=Q(translation_source="other") & ~Q(translation_source_name="")
+                | ~Q(translation_source="other") & Q(translation_source_name=""),
+                name="citation_other_translator_named",
+                violation_error_message="A translation by another source names it "
+                "(translation_source_name), and only such a translation does.",
+            ),
             # Partial, so that each citation has one entry in one of these indexes, not six.
             *(
                 models.UniqueConstraint(
@@ -261,8 +321,32 @@ class Citation(TimeStampedModel):
             return "according to unnamed sources"
         return ""
 
+    @property
+    def translation_credit(self) -> str:
+        """Who translated the quote, as a reader is told: 'Translation: the curator'."""
+        if self.translation_source == self.Translator.OTHER:
+            return f"Translation: {self.translation_source_name}"
+        if self.translation_source == self.Translator.OUTLET:
+            return "Translation: the outlet's English edition"
+        if self.translation_source == self.Translator.CURATOR:
+            return "Translation: the curator"
+        return ""
+
     def clean(self) -> None:
         super().clean()
+        if self.quote_translation and not self.translation_source:
+            raise ValidationError({"translation_source": "Say who translated the quote."})
+        if self.translation_source and not self.quote_translation:
+            raise ValidationError(
+                {"quote_translation": "A translator is named only beside a translation."}
+            )
+        if (self.translation_source == self.Translator.OTHER) != bool(self.translation_source_name):
+            raise ValidationError(
+                {
+                    "translation_source_name": "Name the source of the translation "
+                    "when it is another source, and only then."
+                }
+            )
         if self.attribution == self.Attribution.RELAYED and not self.relayed_from_id:
             raise ValidationError({"relayed_from": "A relayed report names the outlet it relays."})
         if self.attribution != self.Attribution.RELAYED and self.relayed_from_id:
