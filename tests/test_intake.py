@@ -313,3 +313,61 @@ def test_import_article_refuses_bad_options_and_imports_nothing(seeded, options,
     with pytest.raises(CommandError, match=message):
         call_command("import_article", str(SEEDS / "000_dcf261dec283cbad.txt"), *options)
     assert (SourceArticle.objects.count(), Actor.objects.count()) == before
+
+
+PAGES = Path(__file__).parent / "data" / "pages"
+
+
+def test_names_in_korean_are_found_before_their_particles(seeded):
+    found = mentions((PAGES / "yonhap_korean.json").read_text())
+
+    actors = {m.record.slug: m.spellings for m in found.actors}
+    assert actors["kr-ministry-of-national-defense"][:2] == ["국방부는", "국방부"]
+    assert "북한의" in actors["north-korea"]
+    assert "yonhap" in actors  # (서울=연합뉴스)
+    assert [m.record.slug for m in found.items] == ["cheongung"]
+
+
+def test_names_in_ukrainian_are_found_in_any_case(seeded):
+    found = mentions(
+        "\n\n".join(json.loads((PAGES / "ukrinform_ukrainian.json").read_text())["body"])
+    )
+
+    actors = {m.record.slug: m.spellings for m in found.actors}
+    assert actors["ukraine"] == ["України", "Україна"]
+    assert actors["rustem-umerov"] == ["Рустем Умєров"]
+    assert {"Південну Корею", "Північної Кореї"} <= {c.name for c in found.candidates}
+
+
+@pytest.mark.parametrize(
+    ("page", "language", "names"),
+    [
+        ("yonhap_korean", "ko", "Ministry of National Defense"),
+        ("ukrinform_ukrainian", "uk", "Rustem Umerov [rustem-umerov]: Рустем Умєров"),
+    ],
+)
+def test_a_korean_or_ukrainian_page_imports_as_an_english_one(
+    seeded, capsys, page, language, names
+):
+    call_command("import_article", str(PAGES / f"{page}.txt"), "--publisher=Yonhap")
+
+    out = capsys.readouterr().out
+    article = SourceArticle.objects.latest("pk")
+    want = json.loads((PAGES / f"{page}.json").read_text())
+    assert (article.title, article.author, str(article.published_on)) == (
+        want["title"],
+        want["author"],
+        want["published_on"],
+    )
+    assert article.body == "\n\n".join(want["body"])
+    assert article.language == language
+    assert f"Language:  {language} (from its script: give --language)" in out
+    assert names in out
+
+
+def test_a_language_given_is_kept(seeded):
+    call_command(
+        "import_article", str(PAGES / "ukrinform_ukrainian.txt"), "--language=ru", verbosity=0
+    )
+
+    assert SourceArticle.objects.latest("pk").language == "ru"

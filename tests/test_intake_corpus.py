@@ -31,6 +31,7 @@ def test_a_page_gives_its_exact_title_author_date_and_body(page):
     assert (str(read.published_on) if read.published_on else None) == want["published_on"]
     assert read.body.split("\n\n") == want["body"]
     assert [line.text for line in read.doubtful] == want["doubtful"]
+    assert read.language == want.get("language", "en")
 
 
 @pytest.mark.parametrize("page", CORPUS, ids=lambda page: page.stem)
@@ -50,7 +51,8 @@ def test_the_corpus_covers_its_layouts():
     layouts = {page.stem for page in CORPUS}
     # Headline shown twice (korean_daily), byline before the headline (byline_first) and after
     # it (wire_service, independent_outlet), promos inside the text (promos_inside), a blog's
-    # share and comment furniture (blog), a video teaser kept for the curator (video_teasers).
+    # share and comment furniture (blog), a video teaser kept for the curator (video_teasers),
+    # a Korean wire page (yonhap_korean) and a Ukrainian agency's (ukrinform_ukrainian).
     assert layouts >= {
         "korean_daily",
         "byline_first",
@@ -59,6 +61,8 @@ def test_the_corpus_covers_its_layouts():
         "promos_inside",
         "blog",
         "video_teasers",
+        "yonhap_korean",
+        "ukrinform_ukrainian",
     }
 
 
@@ -83,6 +87,10 @@ FURNITURE = [
     "By Jane Doe", "By Jane Doe | Published 28 November 2024", "Updated 2 hours ago",
     "Published : Nov. 28, 2024 - 15:40", "November 27, 2024 7:54 AM", "jane@example.org",
     "This audio is created with AI assistance",
+    "본문 바로가기", "홈 > 정치 > 국방", "관련 기사", "광고", "[연합뉴스 자료사진]", "김지헌 기자",
+    "<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "송고시간 2024-11-28 10:15", "기사 공유",
+    "Читайте також", "Реклама", "Фото: Міноборони", "Поділитися", "27.11.2024 11:07",
+    "Автор: Олена Коваль", "Головна › Політика", "© 2024 Укрінформ. Усі права захищені.",
 ]  # fmt: skip
 # Article sentences that open with words furniture also uses, or carry them.
 OPENERS = [

@@ -78,14 +78,15 @@ def article_import(
     published_on: datetime.date | None = None,
     published_on_precision: str = DatePrecision.DAY,
     date_evidence: str = "",
-    language: str = "en",
+    language: str = "",
     keep: frozenset[int] = frozenset(),
     drop: frozenset[int] = frozenset(),
 ) -> Imported:
     """A new source article from a scraped page's text, as its preview showed it: the lines
     the curator put back (`keep`) or took out (`drop`) by number. Its outlet, if named by
     `new_outlet` and unknown, is created as a media outlet. The byline and the dateline,
-    found on the page, are the author and the date when none is given."""
+    found on the page, are the author and the date when none is given; the language, when
+    none is given, is the one the text's script says."""
     if not raw_text.strip():
         raise ValidationError("The page has no text.")
     page = intake.read_page(raw_text, title=title, keep=keep, drop=drop)
@@ -112,6 +113,6 @@ def article_import(
         published_on=day,
         published_on_precision=published_on_precision if published_on else DatePrecision.DAY,
         date_evidence=_date_evidence(page, published_on, date_evidence),
-        language=language,
+        language=language or page.language,
     )
     return Imported(record_save(record=article), outlet_created)

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .quotes import normalise
+from .scripts import detect_language
 
 # --- Cleaning --------------------------------------------------------------------------------
 
@@ -31,7 +32,14 @@ NAVIGATION_WORDS = {
     "features", "lifestyle", "entertainment", "photos", "multimedia", "more", "trending",
     "sections", "login", "register", "subscribe", "close", "national", "international",
     "asia", "pacific", "europe", "americas", "africa", "markets", "finance",
+    # Korean sites' sections and menus
+    "홈", "뉴스", "정치", "경제", "사회", "국제", "북한", "문화", "스포츠", "연예", "오피니언",
+    "전국", "세계", "포토", "영상", "메뉴", "전체메뉴", "검색", "로그인", "회원가입",
+    # Ukrainian sites'
+    "головна", "новини", "політика", "економіка", "світ", "суспільство", "війна", "спорт",
+    "культура", "регіони", "відео", "фото", "меню", "пошук", "увійти", "укр", "eng", "рус",
 }  # fmt: skip
+HOME = {"home", "홈", "головна"}
 MENU_SEPARATORS = re.compile(r"\s*[|›»·•/>]\s*")
 NAVIGATION = _whole_line(
     r"skip to (?:main )?(?:content|navigation)",
@@ -42,6 +50,8 @@ NAVIGATION = _whole_line(
     r"my account",
     r"edit post",
     r"(?:english|en|ua|ukr|рус|한국어)(?: version)?",
+    r"본문 ?바로가기|(?:전체 ?)?메뉴(?: 열기| 닫기)?",
+    r"перейти до (?:основного )?(?:вмісту|змісту)|(?:відкрити |закрити )?меню",
 )
 COUNTER = _whole_line(
     r"\d+ min(?:ute)?s? read",
@@ -49,13 +59,25 @@ COUNTER = _whole_line(
     r"[\d,.]+[km]? (?:views?|comments?|shares?|likes?|reads?|members? on board)",
     r"comments? \(\d+\)",
     r"[\d,.]+ people chose to be part of .{0,80} community.{0,40}",
+    r"(?:조회(?:수)?|댓글|추천) ?:? ?[\d,]+",
+    r"[\d,. ]+ (?:переглядів|перегляди|перегляд|коментарів|коментарі|коментар)",
+    r"(?:переглядів|перегляди|коментарі):? [\d,. ]+",
 )
 SOCIAL_NETWORKS = {
     "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "reddit", "email", "e-mail",
     "print", "copy link", "pinterest", "threads", "bluesky", "viber", "messenger", "flipboard",
     "link", "instagram", "youtube", "tiktok",
+    "카카오톡", "카카오스토리", "페이스북", "트위터", "밴드", "url 복사", "링크 복사", "인쇄",
+    "스크랩",
+    "фейсбук", "телеграм", "вайбер", "копіювати посилання", "друк",
 }  # fmt: skip
-PLATFORMS = "|".join(sorted(SOCIAL_NETWORKS - {"print", "copy link", "link", "email", "e-mail"}))
+PLATFORMS = "|".join(
+    sorted(
+        name
+        for name in SOCIAL_NETWORKS - {"print", "copy link", "link", "email", "e-mail"}
+        if name.isascii()
+    )
+)
 SHARE_OR_SUBSCRIBE = _whole_line(
     r"share(?: (?:this|the))?(?: (?:article|story|post|page))?(?: (?:on|via) \w+)?:?",
     r"(?:tweet|copy link|copied!?|save(?: article)?|bookmark|gift (?:this )?article|read later)",
@@ -70,6 +92,9 @@ SHARE_OR_SUBSCRIBE = _whole_line(
     r"download (?:the|our) (?:\w+ )?app\b.{0,60}",
     r"like this:?|like loading\.{0,3}",
     r"[\w.+-]+@[\w-]+\.[\w.]+",
+    r"(?:기사 )?공유(?:하기)?|(?:기자 )?구독(?:하기)?|글자 ?크기(?: 설정)?|(?:기사 )?듣기|제보하기",
+    r"поділитися(?: в \w+)?:?|підписатися|слухати(?: статтю)?",
+    r"підписуй(?:те|тe)ся на (?:нас|наш) .{1,60}",
 )
 # Headings of lists of other articles: the short lines that follow one are its links.
 LIST_HEADING = _whole_line(
@@ -83,6 +108,10 @@ LIST_HEADING = _whole_line(
     r"you (?:may|might) (?:also )?(?:like|be interested in):?",
     r"(?:latest|top|trending) (?:news|stories|articles|now)|latest|trending|top stories",
     r"editor'?s picks?|what to read next|in other news|popular(?: now)?",
+    r"관련 ?기사|많이 본 (?:기사|뉴스)|(?:최신|주요|추천|인기|랭킹) ?(?:기사|뉴스)"
+    r"|이 시간 주요 뉴스|함께 (?:보면 좋은|볼만한) (?:기사|뉴스)",
+    r"читайте (?:також|більше)(?: на .{1,40})?:?|новини за темою:?|більше новин:?"
+    r"|(?:останні|популярні|головні|схожі|інші) новини:?|найпопулярніше:?|популярне:?",
 )
 # Labels of the site's sections and cards: what follows one may belong to a promo.
 SECTION_LABEL = _whole_line(
@@ -98,12 +127,14 @@ SECTION_LABEL = _whole_line(
 )
 # A link to another article set in the text: "Read also: Seoul weighs arms sales".
 LINK_TO_ANOTHER_ARTICLE = re.compile(
-    r"^(?:read (?:more|also|next)|related(?: article)?|see also|also read|more|watch|listen)"
+    r"^(?:read (?:more|also|next)|related(?: article)?|see also|also read|more|watch|listen"
+    r"|관련 ?기사|читайте (?:також|більше)|дивіться (?:також)?)"
     r"\s*[:|–—-]\s*\S.*$",
     re.IGNORECASE,
 )
 ADVERTISEMENT = _whole_line(
     r"(?:advertisement|advertising|ad|ads|report this ad|sponsored(?: content| post)?"
+    r"|광고|реклама|на правах реклами|партнерський матеріал"
     r"|sponsored by .{1,60}"
     r"|promoted(?: content)?|paid (?:content|post|partnership)|partner content"
     r"|story continues below(?: advertisement)?|continue reading below"
@@ -118,14 +149,22 @@ PHOTO_CREDIT = re.compile(
     r")$"
     # A caption ending in its credit: "(Kim Jae-Hwan/SOPA Images via Getty Images)".
     r"|[(\[][^()\[\]]*\b(?:getty images|afp|reuters|ap photo|epa|yonhap|anadolu|shutterstock"
-    r"|istock|photo|credit|pool)\b[^()\[\]]*[)\]]\.?$",
+    r"|istock|photo|credit|pool)\b[^()\[\]]*[)\]]\.?$"
+    # Korean and Ukrainian credits: "[연합뉴스 자료사진]", "사진=국방부 제공", "Фото: Міноборони".
+    r"|^[(\[][^()\[\]]*(?:자료사진|제공|재판매 및 DB 금지|사진)[^()\[\]]*[)\]]$"
+    r"|^(?:사진|фото|ілюстрація|колаж)\s*[=:/]\s*.{1,120}$"
+    r"|^(?:фото ілюстративне|ілюстративне фото)$",
     re.IGNORECASE,
 )
 # "Photo by Jane Doe": the words after "by" must be names.
 PHOTO_BY = re.compile(r"^(?:photos?|photograph|picture|image)s? (?:by|courtesy of) (.+)$", re.I)
 # A wire photo's credit, in capitals: "… November 28, 2024. REUTERS/Kim Hong-Ji/File Photo".
 AGENCY_PHOTO = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|YONHAP)/[\w .'/-]+$")
-COPYRIGHT = re.compile(r"©|\(c\) \d{4}|all rights reserved|^copyright (?:©|\(c\)|\d{4})", re.I)
+COPYRIGHT = re.compile(
+    r"©|\(c\) \d{4}|all rights reserved|^copyright (?:©|\(c\)|\d{4})"
+    r"|저작권자|무단 ?전재|재배포 금지|(?:усі|всі) права захищені",
+    re.I,
+)
 COMMENTS = _whole_line(
     r"leave a (?:reply|replay|comment)",
     r"(?:\d+ )?comments?",
@@ -134,9 +173,16 @@ COMMENTS = _whole_line(
     r"(?:show|view|hide) comments",
     r"cancel reply",
     r"you must be logged in to post a comment\.?",
+    r"댓글(?: 쓰기| 달기)?|коментарі|залишити коментар|коментувати",
 )
-AUTHOR_BOX = _whole_line(r"avatar", r"about the author", r"authors?", r"profile")
-TAGS = re.compile(r"^(?:tags?|topics?|filed under|categories|category|keywords)\s*:", re.I)
+AUTHOR_BOX = _whole_line(
+    r"avatar", r"about the author", r"authors?", r"profile", r"기자 프로필", r"про автора"
+)
+TAGS = re.compile(
+    r"^(?:tags?|topics?|filed under|categories|category|keywords|태그|키워드|теги|теми)\s*:"
+    r"|^(?:#\w+\s*){2,}$",
+    re.I,
+)
 # What outlets say of themselves when they ask for support. Two in a line, or one in a line
 # that is not a sentence, make it an appeal; none of them is likely in a news sentence.
 APPEAL_PHRASES = (
@@ -145,6 +191,7 @@ APPEAL_PHRASES = (
     "patreon", "contact us", "news team", "free information", "independent journalism",
     "become a member", "support independent", "make a donation", "donate now", "donate today",
     "subscribe", "we are here to make sure", "ways to support",
+    "제보는 카카오톡", "후원하기", "підтримайте нас", "підтримати редакцію", "задонатити",
 )  # fmt: skip
 
 APPEAL = re.compile(rf"\b(?:{'|'.join(map(re.escape, APPEAL_PHRASES))})\b")
@@ -155,26 +202,41 @@ PROSE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    # Ukrainian months, as a date names them: "28 листопада 2024".
+    r"|(?:січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня)"
 )
 DATE = re.compile(
     rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH}),?\s+(?P<y1>\d{{4}})\b"
     rf"|\b(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})\b"
     r"|\b(?P<y3>\d{4})[-./](?P<m3>\d{1,2})[-./](?P<d3>\d{1,2})\b"
-    r"|\b(?P<d4>\d{1,2})[./](?P<m4>\d{1,2})[./](?P<y4>\d{4})\b",
+    r"|\b(?P<d4>\d{1,2})[./](?P<m4>\d{1,2})[./](?P<y4>\d{4})\b"
+    r"|\b(?P<y5>\d{4})년\s*(?P<m5>\d{1,2})월\s*(?P<d5>\d{1,2})일",
     re.IGNORECASE,
 )
 TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?"
     r"|\b(?:gmt|utc|kst|eet|eest|cet|cest|et|est|edt|pst|pdt|bst)(?:\s*[+-]\s*\d{1,2})?\b"
-    r"|\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\b|\byesterday\b|\btoday\b",
+    r"|\b\d+ (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\b|\byesterday\b|\btoday\b"
+    r"|오전|오후|\b\d{1,2}시(?: ?\d{1,2}분)?|\bвчора\b|\bсьогодні\b",
     re.IGNORECASE,
 )
 DATELINE_WORDS = re.compile(
     r"\b(?:published|updated|posted|first|last|modified|on|at|date|time|monday|tuesday"
-    r"|wednesday|thursday|friday|saturday|sunday)\b|[|,:/·•–—-]",
+    r"|wednesday|thursday|friday|saturday|sunday"
+    r"|опубліковано|оновлено|дата(?: публікації)?)\b"
+    r"|송고시간|송고|기사입력|입력|최종수정|수정|업데이트|등록|[|,:/·•–—.-]",
     re.IGNORECASE,
 )
-BYLINE_START = re.compile(r"^(?:by|words by|written by|author:|authors:)\s+", re.IGNORECASE)
+BYLINE_START = re.compile(
+    r"^(?:by|words by|written by|author:|authors:|автор:|автори:|автор матеріалу:)\s+",
+    re.IGNORECASE,
+)
+# A Korean byline: names of two to four syllables, then the reporter's title, and perhaps an
+# address: "김지헌 기자", "김지헌·이영희 기자 jhkim@yna.co.kr".
+KOREAN_BYLINE = re.compile(
+    r"^(?P<names>[가-힣]{2,4}(?:[ ,·]+[가-힣]{2,4})*) (?:기자|특파원|선임기자|객원기자)"
+    r"(?: [\w.+-]+@[\w-]+\.[\w.]+)?$"
+)
 CREDITS = re.compile(r"^\(?(?:reporting|writing|additional reporting) by\s+", re.IGNORECASE)
 # Words a byline's names may hold besides capitalised ones: "The Kyiv Independent news desk".
 NAME_JOINERS = {
@@ -188,6 +250,13 @@ MONTH_NUMBERS = {
         start=1,
     )
 }
+MONTH_NUMBERS.update(
+    (name, number)
+    for number, name in enumerate(
+        ("січ", "лют", "бер", "кві", "тра", "чер", "лип", "сер", "вер", "жов", "лис", "гру"),
+        start=1,
+    )
+)
 
 
 COUNTER_ANYWHERE = re.compile(r"\b\d+ min(?:ute)?s? read\b", re.IGNORECASE)
@@ -217,8 +286,8 @@ def _is_navigation(line: str) -> bool:
         return True
     parts = [p for p in MENU_SEPARATORS.split(line.lower()) if p]
     words = [w for p in parts for w in p.split()]
-    if len(parts) >= 2 and parts[0] == "home" and len(words) <= 8:
-        return True  # breadcrumbs: "Home › World › Asia"
+    if len(parts) >= 2 and parts[0] in HOME and len(words) <= 8:
+        return True  # breadcrumbs: "Home › World › Asia", "홈 > 정치 > 국방"
     sections = [p for p in MENU_SEPARATORS.split(line) if p]
     if len(sections) >= 3 and all(len(p.split()) <= 3 and p[0].isupper() for p in sections):
         return True  # a menu: "National | Politics | Defense | North Korea"
@@ -281,7 +350,7 @@ def _furniture(line: str) -> tuple[str, str] | None:
 
 def _parse_date(match: re.Match) -> datetime.date | None:
     groups = match.groupdict()
-    for n in "1234":
+    for n in "12345":
         if groups[f"y{n}"]:
             year, month, day = groups[f"y{n}"], groups[f"m{n}"], groups[f"d{n}"]
             break
@@ -318,6 +387,8 @@ def _byline(line: str) -> tuple[str, str] | None:
     """(author, date text) of a byline: 'By Jane Doe', 'By Jane Doe | Published 28 Nov 2024',
     'Posted on 27 November 2024 by Jane Doe'."""
     text = normalise(line)
+    if korean := KOREAN_BYLINE.match(text):
+        return korean["names"], ""
     dated_by = re.search(r"\s+by\s+(.+)$", text, re.IGNORECASE)
     if dated_by and _dateline(text[: dated_by.start()]) and _names(dated_by[1]):
         return _names(dated_by[1]), text[: dated_by.start()].strip()
@@ -366,6 +437,11 @@ class Intake:
     @property
     def body(self) -> str:
         return "\n\n".join(line.text for line in self.lines if line.kept)
+
+    @property
+    def language(self) -> str:
+        """The language of the text by its script (text/scripts.py)."""
+        return detect_language(self.body)
 
     @property
     def removed(self) -> list[Line]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..models import Actor, ActorAlias, Item, ItemAlias
+from .scripts import is_unspaced
 
 # How sources name a country's people and things; each resolves to the country's actor (an
 # actor of kind country with that ISO code).
@@ -31,6 +32,7 @@ DEMONYMS = {
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*")
 POSSESSIVE = re.compile(r"['’]s$")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @dataclass
@@ -82,13 +84,34 @@ def _token_key(token: str) -> str:
     return key[:-2] if key.endswith("'s") else key
 
 
+# What Korean writes after a name without a space (국방부는, 북한의, 윤석열 대통령과), and the case
+# endings of Ukrainian nouns (України, Сеула, Умєровим): a word is the name it starts with.
+KOREAN_PARTICLES = (
+    "에서는", "에게서", "으로는", "이라고", "께서", "에서", "에게", "으로", "라고", "까지",
+    "부터", "처럼", "보다", "과의", "와의", "은", "는", "이", "가", "을", "를", "의", "에", "와",
+    "과", "도", "로", "만", "측",
+)  # fmt: skip
+UKRAINIAN_ENDINGS = (
+    "ого", "ому", "ими", "ами", "ями", "ові", "еві", "ою", "ею", "им", "ім", "ом", "ем", "ів",
+    "ах", "ях", "а", "я", "у", "ю", "і", "и", "е", "ї",
+)  # fmt: skip
+# The endings of the names' own forms that a case ending replaces: Україна, Корея, Зеленський.
+UKRAINIAN_NAME_ENDINGS = ("", "а", "я", "ий", "ій", "о")
+
+
 def _variants(key: str) -> set[str]:
-    """A last word as written, or its singular: 'shells', 'Ukrainians'."""
+    """A last word as written, or its singular: 'shells', 'Ukrainians'; without the particle
+    a Korean word ends with; a Ukrainian word in the form names are written in."""
     found = {key}
     if key.endswith("es"):
         found.add(key[:-2])
     if key.endswith("s"):
         found.add(key[:-1])
+    if is_unspaced(key):
+        found.update(key[: -len(p)] for p in KOREAN_PARTICLES if key.endswith(p) and key != p)
+    elif CYRILLIC.search(key):
+        stems = [key[: -len(e)] for e in UKRAINIAN_ENDINGS if key.endswith(e)]
+        found.update(s + e for s in stems if len(s) >= 3 for e in UKRAINIAN_NAME_ENDINGS)
     return found
 
 
@@ -183,10 +206,16 @@ NOT_NAMES = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday", "Additionally", "Regarding", "When", "Given", "Describing",
+    "За", "У", "В", "На", "Під", "Після", "До", "Як", "Це", "Він", "Вона", "Вони", "Також",
+    "Сторони", "Раніше", "Водночас", "Зокрема", "Крім",
 }  # fmt: skip
 JOINING_WORDS = {"of", "for", "the", "and", "de"}
+# Capitals of the Latin and Cyrillic alphabets (Korean has none: its names are found only
+# when an actor has them).
+CAPITAL = "A-ZА-ЯЄІЇҐ"
 CAPITALISED_RUN = re.compile(
-    r"\b[A-Z][\w’'-]+(?:[ \t]+(?:of|for|the|and|de)[ \t]+[A-Z][\w’'-]+|[ \t]+[A-Z][\w’'-]+)+"
+    rf"\b[{CAPITAL}][\w’'-]+(?:[ \t]+(?:of|for|the|and|de)[ \t]+[{CAPITAL}][\w’'-]+"
+    rf"|[ \t]+[{CAPITAL}][\w’'-]+)+"
 )
 
 

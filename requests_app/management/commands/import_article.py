@@ -45,7 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="", help="The headline, if not the page's.")
         parser.add_argument("--author", default="", help="The author, if not the byline's.")
         parser.add_argument("--date-evidence", default="", help="How the date was established.")
-        parser.add_argument("--language", default="en", help="BCP 47 code of the text.")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="BCP 47 code of the text ('ko', 'uk'); by default read from its script.",
+        )
         parser.add_argument(
             "--keep", default="", help="Numbers of removed lines to put back: '12,14'."
         )
@@ -71,7 +75,7 @@ class Command(BaseCommand):
                 day, precision = parse_partial_date(options["published_on"])
             except ValueError as error:
                 raise CommandError(f"Nothing was imported. {error}") from error
-        self.preview(page, publisher, options["url"])
+        self.preview(page, publisher, options["url"], options["language"])
         if dry_run:
             self.stdout.write(
                 "\nNothing was saved (--dry-run). Put removed lines back with --keep, take kept "
@@ -106,7 +110,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(f"Imported article {article.pk}: {article}"))
 
-    def preview(self, page: intake.Intake, publisher: str, url: str) -> None:
+    def preview(self, page: intake.Intake, publisher: str, url: str, language: str) -> None:
         """What would be stored, what was removed, and who and what the article names."""
         write = self.stdout.write
         write(f"Title:     {page.title or '(none found: give --title)'}")
@@ -115,6 +119,7 @@ class Command(BaseCommand):
         if page.published_on:
             write(f"Date:      {page.published_on:%Y-%m-%d}")
         write(f"Publisher: {self.publisher_outcome(publisher)}")
+        write(f"Language:  {language or f'{page.language} (from its script: give --language)'}")
         if existing := article_with_url(url):
             write(self.style.ERROR(self.duplicate(existing)))
         paragraphs = page.body.split("\n\n") if page.body else []
