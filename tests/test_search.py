@@ -1,9 +1,12 @@
 """`q` finds requests by their words and by any spelling of their actors and item."""
 
+import datetime
+
 import pytest
 from django.db import connection
 
-from requests_app.models import Actor, AidRequest
+from requests_app.models import Actor, AidRequest, Citation
+from requests_app.models.base import words_matching
 
 
 @pytest.fixture
@@ -56,3 +59,105 @@ def test_the_stored_document_follows_every_write(cheongung_request):
 
     assert AidRequest.objects.search("powder").exists()
     assert not AidRequest.objects.search("Cheongung air").exists()
+
+
+KOREAN_BODY = (
+    "국방부는 우크라이나가 요청한 지대공미사일 천궁의 수출을 검토하지 않는다고 밝혔다. "
+    "군 관계자는 「재고가 없다」고 말했다."
+)
+UKRAINIAN_BODY = "Умєров попросив Сеул продати системи протиповітряної оборони «Чонгун»."
+
+
+@pytest.fixture
+def cited_in_korean_and_ukrainian(make_request, make_article, record_response, make_item):
+    """A request cited in Ukrainian, answered in Korean with a translation beside the quote."""
+    korean = make_article("yonhap-ko", body=KOREAN_BODY, language="ko", title="천궁 수출 불가")
+    ukrainian = make_article("ukrinform-uk", body=UKRAINIAN_BODY, language="uk", title="Умєров")
+    request = make_request(
+        item=make_item("air-defence", name="Air defence"),
+        summary="Asked to buy air defence.",
+        citations=[Citation(source=ukrainian, quote=UKRAINIAN_BODY)],
+    )
+    record_response(
+        request,
+        "declined",
+        datetime.date(2024, 11, 28),
+        citations=[
+            Citation(
+                source=korean,
+                quote="지대공미사일 천궁의 수출을 검토하지 않는다",
+                quote_translation="It is not considering exporting the Cheongung missile.",
+                translation_source=Citation.Translator.CURATOR,
+            )
+        ],
+    )
+    # Another request, that no Korean or Ukrainian quote cites.
+    make_request(slug="other", title="Propellant", summary="Powder.")
+    return request
+
+
+@pytest.fixture
+def other_request(cited_in_korean_and_ukrainian):
+    return AidRequest.objects.get(slug="other")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "천궁",  # a whole word followed by its particle in the quote: 천궁의
+        "미사일",  # the end of a compound: 지대공미사일
+        "천궁 수출",
+        "протиповітряної",
+        "Сеул",
+        "exporting Cheongung",  # the English translation
+        "Сеул air",  # scripts mixed across words
+    ],
+)
+def test_a_word_in_any_script_finds_the_facts_that_quote_it(cited_in_korean_and_ukrainian, text):
+    assert list(AidRequest.objects.search(text)) == [cited_in_korean_and_ukrainian]
+
+
+@pytest.mark.parametrize("text", ["재고없음", "Київ", "천궁 propellant"])
+def test_a_word_no_quote_has_finds_nothing(cited_in_korean_and_ukrainian, text):
+    assert not AidRequest.objects.search(text).exists()
+
+
+def test_a_korean_word_inside_a_requests_own_title_is_found(make_request):
+    """Korean puts no space between a noun and its particle: a whole-word search would miss it."""
+    request = make_request(title="지대공미사일 천궁을 구매 요청", summary="Asked to buy.")
+
+    assert list(AidRequest.objects.search("천궁")) == [request]
+    assert list(AidRequest.objects.search("미사일")) == [request]
+
+
+def test_the_api_and_the_list_search_in_hangul_and_cyrillic(
+    cited_in_korean_and_ukrainian, other_request, client
+):
+    api = client.get("/api/v1/requests/", {"q": "천궁"}).json()
+    page = client.get("/requests/", {"q": "протиповітряної"}).content.decode()
+
+    assert [row["id"] for row in api["results"]] == [cited_in_korean_and_ukrainian.pk]
+    assert cited_in_korean_and_ukrainian.get_absolute_url() in page
+    assert f'href="{other_request.get_absolute_url()}"' not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
+@pytest.mark.parametrize("text", ["천궁", "протиповітряної"])
+def test_postgresql_finds_words_of_requests_and_quotes_from_their_indexes(
+    cited_in_korean_and_ukrainian, text
+):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = AidRequest.objects.search(text).only("pk").explain()
+        quoting = Citation.objects.filter(words_matching(text, "quote", "quote_translation"))
+        quotes = quoting.only("pk").explain()
+    assert "aidrequest_search_document" in plan
+    assert "citation_search_document" in quotes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored documents")
+def test_a_korean_word_is_stored_with_its_pairs_of_syllables(cited_in_korean_and_ukrainian):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT aidtracker_bigrams('국방부는 지대공미사일 KM-SAM 천궁')")
+        assert cursor.fetchone()[0] == "국방 방부 부는 지대 대공 공미 미사 사일 천궁"

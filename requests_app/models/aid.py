@@ -1,6 +1,6 @@
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -18,21 +18,14 @@ from .base import (
     FactQuerySet,
     Reported,
     Reviewable,
+    SearchDocumentField,
     SluggedModel,
     review_constraints,
+    words_matching,
 )
 from .context import PolicyStance
 from .dates import elapsed, format_partial_date, precision_constraint, precision_field
 from .items import Item
-
-
-class SearchDocumentField(SearchVectorField):
-    """A request's own words (title and summary) as PostgreSQL's full-text search reads them,
-    stored and indexed; a trigger keeps it (migration 0014), so no write path can leave it
-    stale. SQLite, which searches by substring, keeps an empty text column."""
-
-    def db_type(self, connection):
-        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
 
 
 class AidRequestQuerySet(FactQuerySet):
@@ -40,24 +33,27 @@ class AidRequestQuerySet(FactQuerySet):
     MAX_SEARCH_TERMS = 8
 
     def search(self, text: str):
-        """Requests matching every word of `text` in their title or summary, or in the name or
-        any alias of their requester, addressee, voice or item.
+        """Requests matching every word of `text` in their title or summary, in the quotes of
+        their citations (and their answers' citations) or the quotes' translations, or in the
+        name or any alias of their requester, addressee, voice or item.
 
-        Matching actors and items are looked up first (through trigram indexes on PostgreSQL),
-        so that each word becomes a few conditions on indexed columns that PostgreSQL combines
-        from its indexes (the request's own text through its stored, indexed full-text
-        document); SQLite falls back to substring matching.
+        Matching actors and items, and the requests whose quotes (or their answers' quotes)
+        match, are looked up first, so that each word becomes a few conditions on indexed
+        columns that PostgreSQL combines from its indexes; the words of requests and of quotes
+        are read from their stored, indexed documents (see `words_matching`).
         """
         queryset = self
+        quotes = self.model.citations.rel.related_model.objects
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:500])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:500])
-            if connection.vendor == "postgresql":
-                in_text = Q(search_document=SearchQuery(term, config="simple"))
-            else:
-                in_text = Q(title__icontains=term) | Q(summary__icontains=term)
+            quoted = quotes.filter(words_matching(term, "quote", "quote_translation"))
+            cited = quoted.order_by().values_list(
+                Coalesce("request", "response__request"), flat=True
+            )
             queryset = queryset.filter(
-                in_text
+                words_matching(term, "title", "summary")
+                | Q(pk__in=list(cited.distinct()[:500]))
                 | Q(requester__in=actors)
                 | Q(addressee__in=actors)
                 | Q(voiced_by__in=actors)

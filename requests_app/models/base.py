@@ -1,12 +1,43 @@
 """Building blocks shared by the domain models: timestamps, versions, slugs as natural keys."""
 
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db import connection, models
+from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
+
+from ..text.scripts import is_unspaced
+
+
+class SearchDocumentField(SearchVectorField):
+    """A row's words (a request's title and summary, a quote and its translation) as
+    PostgreSQL's full-text search reads them, with the character pairs of its Korean, Japanese
+    and Chinese words, stored and indexed; a trigger keeps it (migrations 0014 and 0018), so no
+    write path can leave it stale. SQLite, which searches by substring, keeps an empty text
+    column."""
+
+    def db_type(self, connection):
+        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
+
+
+def words_matching(term: str, *columns: str) -> Q:
+    """Rows with `term` in one of `columns`, ignoring case. On PostgreSQL, from the row's stored
+    `search_document`: as a whole word, or, in a script written without spaces inside compounds
+    (Korean: 천궁을, 지대공미사일), as the pairs of characters it is made of, then as a substring
+    of the columns, which only the rows the pairs found are read for (docs/performance.md says
+    why). On SQLite, as a substring."""
+    substring = reduce(or_, (Q(**{f"{column}__icontains": term}) for column in columns))
+    if connection.vendor != "postgresql":
+        return substring
+    if not is_unspaced(term):
+        return Q(search_document=SearchQuery(term, config="simple"))
+    pairs = Func(Value(term), function="aidtracker_bigrams", output_field=TextField())
+    return Q(search_document=SearchQuery(pairs, config="simple")) & substring
 
 
 class SlugQuerySet(models.QuerySet):

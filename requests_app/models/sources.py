@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from ..text.quotes import divergence, quote_in_text
 from .actors import Actor
-from .base import SluggedModel, SlugQuerySet, TimeStampedModel
+from .base import SearchDocumentField, SluggedModel, SlugQuerySet, TimeStampedModel
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
@@ -98,11 +98,6 @@ class SourceArticle(SluggedModel):
 
 
 class CitationQuerySet(models.QuerySet):
-    def quoting(self, text: str):
-        """Citations whose quote or its translation contains `text`, ignoring case (through
-        trigram indexes on PostgreSQL, migration 0018)."""
-        return self.filter(Q(quote__icontains=text) | Q(quote_translation__icontains=text))
-
     def get_by_natural_key(self, source_slug: str, target_field: str, target_slug: str, quote: str):
         return self.get(
             source__slug=source_slug, quote=quote, **{f"{target_field}__slug": target_slug}
@@ -205,9 +200,12 @@ class Citation(TimeStampedModel):
     action = models.ForeignKey(
         "Action", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+    search_document = SearchDocumentField(
+        null=True, editable=False, serialize=False, help_text="Kept by the database."
+    )
 
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["source", "pk"]
