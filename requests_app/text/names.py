@@ -133,7 +133,8 @@ class NameIndex:
         tokens = TOKEN.findall(name)
         if not tokens:
             return
-        exact = tuple(tokens) if len(name) <= 4 else None
+        # Korean names are short but take particles (북한의): only letters' names are exact.
+        exact = tuple(tokens) if len(name) <= 4 and not is_unspaced(name) else None
         entry = _Name(tuple(_token_key(t) for t in tokens), target, exact)
         self.by_first[entry.keys[0]].append(entry)
 
