@@ -1,4 +1,5 @@
-"""The seed fixtures hold what each of the five articles reports, each fact cited verbatim."""
+"""The seed fixtures hold what each of the five articles reports, each fact cited verbatim, and
+one sentence of a Korean original beside its English report."""
 
 import datetime
 
@@ -44,9 +45,10 @@ def test_every_fact_cites_at_least_one_article(seeded, model):
 
 def test_every_article_is_cited_and_has_its_date_evidence(seeded):
     articles = SourceArticle.objects.annotate(n=Count("citations"))
-    assert articles.count() == 5
+    assert articles.count() == 6
     for article in articles:
-        assert article.n >= 5, article
+        # The five English reports are cited throughout; the Korean original for one sentence.
+        assert article.n >= (5 if article.language == "en" else 1), article
         assert len(article.date_evidence) > 80, article
 
 
@@ -315,3 +317,22 @@ def test_every_kind_of_fact_page_marks_its_second_reading(client, seeded):
     assert reviewed in roles.content.decode()
     for url_name in ["tracker:event-list", "tracker:action-list", "tracker:contribution-list"]:
         assert reviewed in client.get(reverse(url_name)).content.decode(), url_name
+
+
+def test_yoons_not_ruling_out_is_cited_in_korean_beside_the_english_report(seeded, client):
+    stance = PolicyStance.objects.get(slug="kr-not-ruling-out-weapons-2024")
+
+    korean = stance.citations.get(source__language="ko")
+    english = stance.citations.get(
+        source__slug="kp-weapons-wish-list-2024-11", quote__contains="rule"
+    )
+    assert korean.source.publisher.slug == "donga-ilbo"
+    assert korean.source.title_translation.startswith("Yoon: ‘Weapons support for Ukraine")
+    assert "무기 지원도 배제하지 않는다" in korean.quote
+    assert korean.translation_source == Citation.Translator.CURATOR
+    assert "we do not rule out weapons support" in korean.quote_translation
+    assert "we do not rule out the possibility of providing weapons" in english.quote
+    html = client.get(stance.get_absolute_url()).content.decode()
+    assert '<blockquote lang="ko" cite="https://donga.com/' in html
+    assert "In the original Korean:" in html
+    assert "(Translation: the curator)" in html
