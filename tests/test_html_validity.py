@@ -62,6 +62,12 @@ def page_urls() -> dict[str, tuple[str, int]]:
         "action": (Action.objects.first().get_absolute_url(), 200),
         "sources": (reverse("tracker:source-list"), 200),
         "source": (SourceArticle.objects.first().get_absolute_url(), 200),
+        # A source in Korean, and a stance that quotes it with its translation.
+        "source-original": (SourceArticle.objects.get(language="ko").get_absolute_url(), 200),
+        "stance-translated": (
+            reverse("tracker:stance-detail", args=["kr-not-ruling-out-weapons-2024"]),
+            200,
+        ),
         "conflicts": (reverse("tracker:conflicts"), 200),
         "conflicts-kind": (f"{reverse('tracker:conflicts')}?kind=response", 200),
         "api-docs": (reverse("api:docs"), 200),

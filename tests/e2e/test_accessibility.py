@@ -24,6 +24,9 @@ PAGES = {
     "events": "/events/",
     "actions": "/actions/",
     "sources": "/sources/",
+    # An article in Korean, and a stance quoting it with its translation: each part's lang.
+    "source-original": "/sources/{korean}/",
+    "stance-translated": "/stances/kr-not-ruling-out-weapons-2024/",
     "conflicts": "/conflicts/",
     "conflicts-kind": "/conflicts/?kind=response",
     "not-found": "/no-such-page/",
@@ -50,12 +53,13 @@ def axe_source() -> str:
 
 @pytest.mark.slow
 def test_no_page_has_an_accessibility_violation(page, site, axe_source):
-    from requests_app.models import AidRequest
+    from requests_app.models import AidRequest, SourceArticle
 
     cheongung = AidRequest.objects.get(slug="ua-kr-2024-11-cheongung").pk
+    korean = SourceArticle.objects.get(language="ko").pk
     found = {}
     for name, path in PAGES.items():
-        page.goto(site + path.format(cheongung=cheongung))
+        page.goto(site + path.format(cheongung=cheongung, korean=korean))
         if name == "api-docs":
             page.wait_for_selector(".opblock")
         page.evaluate(axe_source)
