@@ -128,7 +128,7 @@ def test_the_list_of_the_past_shows_the_stance_then_and_steps_between_reports(cl
     assert [s.slug for s in page.context["stances_then"]] == ["kr-reconsider-weapons-2024-06"]
     html = page.content.decode()
     assert "?as_of=2024-07-12" in html.replace("&amp;", "&")  # the report before
-    assert "?as_of=2024-11-26" in html.replace("&amp;", "&")  # and the one after
+    assert "?as_of=2024-11-07" in html.replace("&amp;", "&")  # and the one after (in Korean)
     assert f'href="/requests/{pk_of(JULY_AIR_DEFENCE)}/?as_of=2024-07-15"' in html
 
 
