@@ -86,6 +86,13 @@ def _history_columns(model) -> set[str]:
     return {field.column for field in model.history.model._meta.concrete_fields}
 
 
+# The columns each stored search document is made of.
+SEARCHED = {
+    "requests_app.AidRequest": ("title", "summary"),
+    "requests_app.Citation": ("quote", "quote_translation"),
+}
+
+
 def _column(connection, model, field) -> str:
     """The SQL of one column of `model` as it stood, read from its pinned history row `h`."""
     if field.column in _history_columns(model):
@@ -94,8 +101,9 @@ def _column(connection, model, field) -> str:
         # Derived from the pinned citations and articles, as the database derives it today.
         return _earliest_report(model, "h")
     if field.name == "search_document" and connection.vendor == "postgresql":
-        text = "coalesce(h.title, '') || ' ' || coalesce(h.summary, '')"
-        return f"to_tsvector('pg_catalog.simple', {text})"
+        # As the triggers of migrations 0014 and 0020 make it, from the words as they stood.
+        text = " || ' ' || ".join(f"coalesce(h.{c}, '')" for c in SEARCHED[model._meta.label])
+        return f"aidtracker_search_document({text})"
     return "NULL"
 
 

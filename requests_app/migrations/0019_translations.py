@@ -14,7 +14,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0017_tally_partial_dates'),
+        ('requests_app', '0018_history_moment_indexes'),
     ]
 
     operations = [
