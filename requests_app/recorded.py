@@ -101,7 +101,7 @@ def _column(connection, model, field) -> str:
         # Derived from the pinned citations and articles, as the database derives it today.
         return _earliest_report(model, "h")
     if field.name == "search_document" and connection.vendor == "postgresql":
-        # As the triggers of migrations 0014 and 0020 make it, from the words as they stood.
+        # As the triggers of migrations 0014 and 0021 make it, from the words as they stood.
         text = " || ' ' || ".join(f"coalesce(h.{c}, '')" for c in SEARCHED[model._meta.label])
         return f"aidtracker_search_document({text})"
     return "NULL"

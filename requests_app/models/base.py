@@ -17,7 +17,7 @@ from ..text.scripts import is_unspaced
 class SearchDocumentField(SearchVectorField):
     """A row's words (a request's title and summary, a quote and its translation) as
     PostgreSQL's full-text search reads them, with the character pairs of its Korean, Japanese
-    and Chinese words, stored and indexed; a trigger keeps it (migrations 0014 and 0020), so no
+    and Chinese words, stored and indexed; a trigger keeps it (migrations 0014 and 0021), so no
     write path can leave it stale. SQLite, which searches by substring, keeps an empty text
     column."""
 

@@ -59,7 +59,7 @@ def on_postgresql(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("requests_app", "0019_translations")]
+    dependencies = [("requests_app", "0020_translations")]
 
     operations = [
         migrations.AddField(

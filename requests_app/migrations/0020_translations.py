@@ -14,7 +14,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0018_history_moment_indexes'),
+        ('requests_app', '0019_data_releases'),
     ]
 
     operations = [
