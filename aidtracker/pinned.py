@@ -55,7 +55,7 @@ class PinnedReadMiddleware:
         if not public_read(request):
             return self.get_response(request)
         if "recorded_at" not in request.GET:
-            return cited(request, self.get_response(request), permalink_moment())
+            return cited(request, self.get_response(request), permalink_moment(request))
         form = RecordedAtForm(request.GET)
         if not form.is_valid():
             return bad_moment(request, form)

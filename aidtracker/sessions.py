@@ -5,7 +5,9 @@ request (SESSION_SAVE_EVERY_REQUEST) costs each page a database write and a new 
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.dispatch import receiver
 
 # When the session was last written, in seconds since the epoch.
 TOUCHED = "_touched"
@@ -19,3 +21,9 @@ class IdleSessionMiddleware(SessionMiddleware):
             if now - session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_SECONDS:
                 session[TOUCHED] = now
         return super().process_response(request, response)
+
+
+@receiver(user_logged_in)
+def touched_at_login(sender, request, user, **kwargs) -> None:
+    """A login writes the session: its first request need not write it again."""
+    request.session[TOUCHED] = int(time.time())

@@ -8,6 +8,8 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the API's schema extensions with drf-spectacular.
+        from aidtracker import sessions  # noqa: F401  (a session's first write, at login)
+
         from . import tallies, triggers
         from .api import schema  # noqa: F401
 

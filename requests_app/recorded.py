@@ -17,6 +17,7 @@ import datetime
 from contextlib import contextmanager
 
 from django import forms
+from django.core.cache import caches
 from django.db import connections, transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
@@ -338,10 +339,21 @@ def is_fixed(moment: datetime.datetime, now: datetime.datetime) -> bool:
 SETTLED = datetime.timedelta(minutes=1)
 
 
-def permalink_moment(now: datetime.datetime | None = None) -> datetime.datetime:
-    """The moment a 'Cite this view' link pins: now, rounded up to the second (every write
-    committed before this read is dated before it)."""
-    now = now or timezone.now()
+def permalink_moment(request) -> datetime.datetime:
+    """The moment a 'Cite this view' link pins: the first read of the current data version
+    (aidtracker/cache.py), rounded up to the second. Every write committed before that read is
+    dated before it, and none since (a write raises the version), so every read of a version
+    pins the same moment and a page stays the same from one read to the next, as its ETag
+    says. Where no version was read, now, rounded up."""
+    version = getattr(request, "data_version", None)
+    if version is None:
+        return _second_after(timezone.now())
+    return caches["pages"].get_or_set(
+        f"permalink-moment:{version}", lambda: _second_after(timezone.now())
+    )
+
+
+def _second_after(now: datetime.datetime) -> datetime.datetime:
     rounded = now.replace(microsecond=0)
     return rounded if rounded == now else rounded + datetime.timedelta(seconds=1)
 
@@ -351,7 +363,7 @@ def context(request) -> dict:
     moment and what has changed since in the records it shows (asked at the foot of the page,
     once every record it shows is loaded)."""
     moment = getattr(request, "recorded_at", None)
-    cited = moment or permalink_moment()
+    cited = moment or permalink_moment(request)
     found = {"cite": lambda: view_citation(request, request.path, request.GET, cited)}
     if moment is not None:
         current = request.GET.copy()

@@ -747,7 +747,7 @@ def cite(request: HttpRequest) -> JsonResponse:
         )
     if not form.is_valid():
         return JsonResponse({"view": [f"recorded_at: {form.errors['recorded_at'][0]}"]}, status=400)
-    moment = form.cleaned_data["recorded_at"] or permalink_moment()
+    moment = form.cleaned_data["recorded_at"] or permalink_moment(request)
     citation = view_citation(request, address.path, query, moment)
     return JsonResponse(
         {

@@ -15,9 +15,8 @@ from aidtracker.sessions import TOUCHED
 def test_a_session_lasts_an_idle_hour_from_the_last_request(admin_client, settings):
     assert settings.SESSION_COOKIE_AGE == 60 * 60
 
-    response = admin_client.get("/admin/")
+    admin_client.get("/admin/")
 
-    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 3600
     session = Session.objects.get()
     remaining = session.expire_date - timezone.now()
     assert datetime.timedelta(minutes=59) < remaining <= datetime.timedelta(hours=1)
