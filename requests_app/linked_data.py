@@ -207,5 +207,5 @@ def view_citation(request: HttpRequest, path: str, query, moment: datetime.datet
         "apa": apa,
         "bibtex": bibtex,
         "csl": csl,
-        "csl_json": json.dumps([csl], ensure_ascii=False, indent=2),
+        "csl_json": json.dumps([csl], ensure_ascii=False),
     }

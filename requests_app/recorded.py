@@ -14,6 +14,7 @@ publication, both read from the same history.
 """
 
 import datetime
+import threading
 from contextlib import contextmanager
 
 from django import forms
@@ -204,9 +205,11 @@ def pinned(moment: datetime.datetime):
     """Read the record as it stood at `moment` inside the block; yields the records loaded
     meanwhile ({model: {id: instance}}), the ones a page shows. Nothing is written."""
     loaded: dict = {}
+    # The signal is the process's: other threads' requests load records meanwhile.
+    thread = threading.get_ident()
 
     def collect(sender, instance, **kwargs):
-        if sender in CURATED and instance.pk is not None:
+        if sender in CURATED and instance.pk is not None and threading.get_ident() == thread:
             loaded.setdefault(sender, {})[instance.pk] = instance
 
     connection = connections[PRIMARY]

@@ -312,3 +312,10 @@ def test_a_pinned_api_read_of_the_past_stays_cached_across_writes(api, make_requ
     assert again["ETag"] == first["ETag"]
     assert again["X-Cache"] == "hit"
     assert current.status_code == 200
+
+
+def test_a_pinned_lists_filters_keep_its_moment(client, aid_request):
+    moment = timezone.now()
+    page = client.get(reverse("tracker:request-list"), {"recorded_at": at(moment)})
+
+    assert f'name="recorded_at" value="{moment.isoformat()}"' in page.content.decode()
