@@ -38,7 +38,7 @@ def test_a_curator_records_a_relayed_denial_and_readers_see_the_request_disputed
     page = curator_page
     page.goto(f"{site}/admin/requests_app/citation/add/")
     choose(page, "id_source", "Seeks Weapons", ARTICLE)
-    page.get_by_label("Quote").fill(QUOTE)
+    page.get_by_role("textbox", name="Quote:", exact=True).fill(QUOTE)
     page.get_by_label("Relation").select_option("disputes")
     page.get_by_label("Attribution").select_option("relayed")
     choose(page, "id_relayed_from", "Chosun", "Chosun")

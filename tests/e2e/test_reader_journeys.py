@@ -89,6 +89,8 @@ def test_stepping_the_list_back_through_2024(page: Page, site, screenshot):
     expect(page.get_by_role("note")).to_contain_text("As reported on 27 November 2024")
     expect(cheongung).to_contain_text("No answer reported")
     page.get_by_role("link", name=re.compile("Earlier report, 26 November 2024")).click()
+    # The Dong-A Ilbo's report of Yoon's remark, in Korean.
+    page.get_by_role("link", name=re.compile("Earlier report, 7 November 2024")).click()
     page.get_by_role("link", name=re.compile("Earlier report, 12 July 2024")).click()
     expect(cheongung).to_have_count(0)
     expect(page.locator(".stances-then")).to_contain_text("Reconsidering weapons for Ukraine")
