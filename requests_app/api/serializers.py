@@ -309,18 +309,11 @@ class CitationSerializer(CuratedSerializer):
 
     class Meta:
         model = Citation
+        # A cited quote's fields (after its id), with its address, the fact and the dates.
         fields = [
             "id",
             "url",
-            "source",
-            "quote",
-            "quote_translation",
-            "translation_source",
-            "translation_source_name",
-            "relation",
-            "attribution",
-            "relayed_from",
-            "note",
+            *CitedQuoteSerializer.Meta.fields[1:],
             *Citation.TARGET_FIELDS,
             "created_at",
             "updated_at",
