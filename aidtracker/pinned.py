@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 
 from requests_app import models
 from requests_app.linked_data import view_citation
-from requests_app.recorded import RecordedAtForm, first_recorded, permalink_moment, pinned
+from requests_app.recorded import RecordedAtForm, first_recorded, permalink, pinned, pinned_at
 
 from .cache import public_read
 
@@ -55,13 +55,15 @@ class PinnedReadMiddleware:
         if not public_read(request):
             return self.get_response(request)
         if "recorded_at" not in request.GET:
-            return cited(request, self.get_response(request), permalink_moment(request))
+            request.cited = permalink(request)
+            return cited(request, self.get_response(request))
         form = RecordedAtForm(request.GET)
         if not form.is_valid():
             return bad_moment(request, form)
         moment = form.cleaned_data["recorded_at"]
         if moment is None:  # left empty, as an empty filter is
             return self.get_response(request)
+        request.cited = pinned_at(moment)
         with pinned(moment) as loaded:
             request.recorded_at, request.recorded_loaded = moment, loaded
             response = self.get_response(request)
@@ -70,15 +72,15 @@ class PinnedReadMiddleware:
                 response.streaming_content = list(response.streaming_content)
         if response.status_code == 404:
             return not_recorded_yet(request, moment) or response
-        return cited(request, response, moment)
+        return cited(request, response)
 
 
-def cited(request: HttpRequest, response: HttpResponse, moment) -> HttpResponse:
+def cited(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """'Cite this view' on every answer: its permalink (`rel="cite-as"`), and its ready
     citations (`rel="describedby"`, /cite/)."""
     if response.status_code != 200:
         return response
-    citation = view_citation(request, request.path, request.GET, moment)
+    citation = view_citation(request, request.path, request.GET, *request.cited)
     ready = f"{reverse('tracker:cite')}?{urlencode({'view': citation['permalink']})}"
     response["Link"] = (
         f'<{citation["permalink"]}>; rel="cite-as", '

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
+from .models import AidRequest, AidResponse, DataRelease, DatePrecision, SourceArticle
 
 # A day, a week, a month or a year as CSL date parts (CSL has no weeks: a week is given as
 # its month).
@@ -159,10 +159,12 @@ def csl_names(byline: str) -> list[dict]:
 NOT_CITED = {"recorded_at", "format", "page_size"}
 
 
-def view_citation(request: HttpRequest, path: str, query, moment: datetime.datetime) -> dict:
+def view_citation(
+    request: HttpRequest, path: str, query, moment: datetime.datetime, release: DataRelease | None
+) -> dict:
     """'Cite this view': the view at `path` with the filters of `query`, pinned to `moment` of
     the record (its permalink), with ready citations: APA, BibTeX and CSL-JSON, each naming the
-    view, the moment and the day it was accessed."""
+    view, the moment, the latest data release by then and the day it was accessed."""
     pinned = query.copy()
     pinned["recorded_at"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     permalink = request.build_absolute_uri(f"{path}?{pinned.urlencode()}")
@@ -173,7 +175,14 @@ def view_citation(request: HttpRequest, path: str, query, moment: datetime.datet
         for value in query.getlist(name)
     )
     title = f"aidtracker: {path}" + (f" ({filters})" if filters else "")
-    recorded = f"as recorded at {moment:%Y-%m-%d %H:%M:%S} UTC"
+    version = f"as recorded at {moment:%Y-%m-%d %H:%M:%S} UTC"
+    released = None
+    if release is not None:
+        released = {
+            "number": release.number,
+            "url": request.build_absolute_uri(release.get_absolute_url()),
+        }
+        version += f"; latest data release {release.number}"
     accessed = timezone.localdate()
     key = f"aidtracker{moment:%Y%m%d%H%M%S}"
     csl = {
@@ -183,7 +192,7 @@ def view_citation(request: HttpRequest, path: str, query, moment: datetime.datet
         "author": [{"literal": "aidtracker"}],
         "issued": {"date-parts": [[moment.year, moment.month, moment.day]]},
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
-        "version": recorded,
+        "version": version,
         "URL": permalink,
     }
     bibtex = (
@@ -191,18 +200,19 @@ def view_citation(request: HttpRequest, path: str, query, moment: datetime.datet
         f"  author = {{{{aidtracker}}}},\n"
         f"  title = {{{{{title}}}}},\n"
         f"  year = {{{moment.year}}},\n"
-        f"  note = {{{capfirst(recorded)}; accessed {accessed.isoformat()}}},\n"
+        f"  note = {{{capfirst(version)}; accessed {accessed.isoformat()}}},\n"
         f"  url = {{{permalink}}}\n"
         "}"
     )
     apa = (
-        f"aidtracker. ({moment.year}, {moment:%B} {moment.day}). {title} [Data set, {recorded}]. "
+        f"aidtracker. ({moment.year}, {moment:%B} {moment.day}). {title} [Data set, {version}]. "
         f"Retrieved {accessed:%B} {accessed.day}, {accessed.year}, from {permalink}"
     )
     return {
         "permalink": permalink,
         "title": title,
         "moment": moment,
+        "release": released,
         "accessed": accessed,
         "apa": apa,
         "bibtex": bibtex,

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from .linked_data import view_citation
-from .models import CURATED, AidRequest, AidResponse, StatusSpan
+from .models import CURATED, AidRequest, AidResponse, DataRelease, StatusSpan
 from .triggers import _earliest_report
 
 PRIMARY = "default"
@@ -342,18 +342,25 @@ def is_fixed(moment: datetime.datetime, now: datetime.datetime) -> bool:
 SETTLED = datetime.timedelta(minutes=1)
 
 
-def permalink_moment(request) -> datetime.datetime:
-    """The moment a 'Cite this view' link pins: the first read of the current data version
-    (aidtracker/cache.py), rounded up to the second. Every write committed before that read is
-    dated before it, and none since (a write raises the version), so every read of a version
-    pins the same moment and a page stays the same from one read to the next, as its ETag
-    says. Where no version was read, now, rounded up."""
+def permalink(request) -> tuple[datetime.datetime, DataRelease | None]:
+    """The moment a 'Cite this view' link pins, and the data release its citations name.
+
+    The moment is the first read of the current data version (aidtracker/cache.py), rounded
+    up to the second. Every write committed before that read is dated before it, and none
+    since (a write raises the version), so every read of a version pins the same moment and a
+    page stays the same from one read to the next, as its ETag says. Where no version was
+    read, now, rounded up. Both are kept per data version: a new release raises it too."""
     version = getattr(request, "data_version", None)
     if version is None:
-        return _second_after(timezone.now())
+        return pinned_at(_second_after(timezone.now()))
     return caches["pages"].get_or_set(
-        f"permalink-moment:{version}", lambda: _second_after(timezone.now())
+        f"permalink:{version}", lambda: pinned_at(_second_after(timezone.now()))
     )
+
+
+def pinned_at(moment: datetime.datetime) -> tuple[datetime.datetime, DataRelease | None]:
+    """A moment, and the latest data release made by then: the one its citations name."""
+    return moment, DataRelease.objects.filter(created_at__lte=moment).first()
 
 
 def _second_after(now: datetime.datetime) -> datetime.datetime:
@@ -366,8 +373,8 @@ def context(request) -> dict:
     moment and what has changed since in the records it shows (asked at the foot of the page,
     once every record it shows is loaded)."""
     moment = getattr(request, "recorded_at", None)
-    cited = moment or permalink_moment(request)
-    found = {"cite": lambda: view_citation(request, request.path, request.GET, cited)}
+    cited = getattr(request, "cited", None) or permalink(request)
+    found = {"cite": lambda: view_citation(request, request.path, request.GET, *cited)}
     if moment is not None:
         current = request.GET.copy()
         del current["recorded_at"]

@@ -1,6 +1,7 @@
 """What the database keeps by itself: the data version, and when each fact was first reported.
 
-The data version is raised by the database itself on every write to a curated table.
+The data version is raised by the database itself on every write to a curated table or a
+data release.
 
 Pages are cached under the data version (aidtracker/cache.py). A trigger on every curated
 table, and on the tables of their many-to-many links, raises it in the writer's transaction,
@@ -25,11 +26,12 @@ BUMP = (
 )
 
 
-def curated_tables() -> list[str]:
-    """The tables of the curated records and of their many-to-many links."""
-    from .models import CURATED
+def versioned_tables() -> list[str]:
+    """The tables whose writes change what pages show: the curated records, their many-to-many
+    links, and the data releases (which /data/ lists and every citation names)."""
+    from .models import CURATED, DataRelease
 
-    tables = []
+    tables = [DataRelease._meta.db_table]
     for model in CURATED:
         tables.append(model._meta.db_table)
         tables += [
@@ -39,14 +41,16 @@ def curated_tables() -> list[str]:
 
 
 def install(connection) -> None:
-    """Create (or re-create) the triggers on every curated table."""
+    """Create (or re-create) the triggers on every versioned table."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION aidtracker_data_version_bump() RETURNS trigger "
                 f"LANGUAGE plpgsql AS $$ BEGIN {BUMP} RETURN NULL; END $$"
             )
-        for table in curated_tables():
+        # An early migration runs this before later tables exist: post_migrate comes back.
+        existing = set(connection.introspection.table_names(cursor))
+        for table in [table for table in versioned_tables() if table in existing]:
             name = f"{table}_data_version"
             if connection.vendor == "postgresql":
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')

@@ -56,7 +56,7 @@ from .models import (
 from .models.amounts import format_amount
 from .pagination import BadCursor, IdPaginator
 from .past import moment, restate, stances_on
-from .recorded import RecordedAtForm, corrections, permalink_moment
+from .recorded import RecordedAtForm, corrections, permalink, pinned_at
 from .text.highlight import highlight
 from .timeline import build_timeline, stance_chart
 
@@ -747,12 +747,15 @@ def cite(request: HttpRequest) -> JsonResponse:
         )
     if not form.is_valid():
         return JsonResponse({"view": [f"recorded_at: {form.errors['recorded_at'][0]}"]}, status=400)
-    moment = form.cleaned_data["recorded_at"] or permalink_moment(request)
-    citation = view_citation(request, address.path, query, moment)
+    moment = form.cleaned_data["recorded_at"]
+    citation = view_citation(
+        request, address.path, query, *(pinned_at(moment) if moment else permalink(request))
+    )
     return JsonResponse(
         {
             "permalink": citation["permalink"],
-            "recorded_at": moment.isoformat(),
+            "recorded_at": citation["moment"].isoformat(),
+            "release": citation["release"],
             "accessed": citation["accessed"].isoformat(),
             "apa": citation["apa"],
             "bibtex": citation["bibtex"],

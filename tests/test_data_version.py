@@ -76,12 +76,12 @@ def test_the_links_between_records_raise_it_too(ukraine, south_korea, version, f
     assert version() > before
 
 
-def test_every_curated_table_has_its_triggers(db):
+def test_every_versioned_table_has_its_triggers(db):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         installed = {row[0] for row in cursor.fetchall()}
-    for table in triggers.curated_tables():
+    for table in triggers.versioned_tables():
         assert any(name.startswith(f"{table}_data_version") for name in installed), table

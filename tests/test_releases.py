@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from requests_app import services
 from requests_app.models import Actor, AidRequest, Citation, DataRelease
@@ -208,6 +209,41 @@ def test_a_release_permalink_shows_its_tables_and_how_to_cite_it(seeded, media, 
     assert f"Data release {made.number}" in page
     assert f'href="/data/{made.number}/requests.csv">requests.csv</a>' in page
     assert "http://testserver/data/" in page and made.sha256 in page
+
+
+def cited(client, view: str) -> dict:
+    answer = client.get(reverse("tracker:cite"), {"view": view})
+    assert answer.status_code == 200, answer.content
+    return answer.json()
+
+
+def test_a_new_release_is_named_at_once_by_every_citation_and_cached_page(seeded, media, client):
+    before = cited(client, "/requests/?status=declined")
+    assert client.get("/requests/?status=declined")["X-Cache"] == "miss"  # kept until a write
+
+    made = release()
+
+    assert before["release"] is None and "data release" not in before["apa"]
+    after = cited(client, "/requests/?status=declined")
+    url = f"http://testserver/data/{made.number}/"
+    assert after["release"] == {"number": made.number, "url": url}
+    assert f"latest data release {made.number}]" in after["apa"]
+    assert f"; latest data release {made.number}; accessed" in after["bibtex"]
+    assert after["csl"][0]["version"].endswith(f"; latest data release {made.number}")
+    page = client.get("/requests/?status=declined").content.decode()
+    assert f'<a href="{url}">{made.number}</a>' in page  # under "Cite this view"
+
+
+def test_a_pinned_view_names_the_latest_release_at_its_moment(seeded, media, client):
+    first = release()
+    between = timezone.now()
+    release()
+
+    then = cited(client, f"/requests/?{urlencode({'recorded_at': between.isoformat()})}")
+    earliest = cited(client, "/requests/?recorded_at=2020-01-01")
+
+    assert then["release"]["number"] == first.number
+    assert earliest["release"] is None
 
 
 def test_release_files_download_as_written(seeded, media, client):
