@@ -186,8 +186,9 @@ class PublicReadCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # an unknown host is refused before anything is served
         drop_unknown_parameters(request)
-        version, changed_at = DataVersion.objects.state()
-        request.data_version = version  # for what views keep per data version
+        version, changed_at, release = DataVersion.objects.state()
+        # For what views keep per data version, and the release their citations name.
+        request.data_version, request.latest_release = version, release
         now = timezone.now()
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)

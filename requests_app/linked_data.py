@@ -6,11 +6,12 @@ import json
 import re
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from .models import AidRequest, AidResponse, DataRelease, DatePrecision, SourceArticle
+from .models import AidRequest, AidResponse, DatePrecision, SourceArticle
 
 # A day, a week, a month or a year as CSL date parts (CSL has no weeks: a week is given as
 # its month).
@@ -160,7 +161,7 @@ NOT_CITED = {"recorded_at", "format", "page_size"}
 
 
 def view_citation(
-    request: HttpRequest, path: str, query, moment: datetime.datetime, release: DataRelease | None
+    request: HttpRequest, path: str, query, moment: datetime.datetime, release: str | None
 ) -> dict:
     """'Cite this view': the view at `path` with the filters of `query`, pinned to `moment` of
     the record (its permalink), with ready citations: APA, BibTeX and CSL-JSON, each naming the
@@ -178,11 +179,9 @@ def view_citation(
     version = f"as recorded at {moment:%Y-%m-%d %H:%M:%S} UTC"
     released = None
     if release is not None:
-        released = {
-            "number": release.number,
-            "url": request.build_absolute_uri(release.get_absolute_url()),
-        }
-        version += f"; latest data release {release.number}"
+        address = reverse("tracker:release-detail", args=[release])
+        released = {"number": release, "url": request.build_absolute_uri(address)}
+        version += f"; latest data release {release}"
     accessed = timezone.localdate()
     key = f"aidtracker{moment:%Y%m%d%H%M%S}"
     csl = {

@@ -342,25 +342,29 @@ def is_fixed(moment: datetime.datetime, now: datetime.datetime) -> bool:
 SETTLED = datetime.timedelta(minutes=1)
 
 
-def permalink(request) -> tuple[datetime.datetime, DataRelease | None]:
+def permalink(request) -> tuple[datetime.datetime, str | None]:
     """The moment a 'Cite this view' link pins, and the data release its citations name.
 
     The moment is the first read of the current data version (aidtracker/cache.py), rounded
     up to the second. Every write committed before that read is dated before it, and none
     since (a write raises the version), so every read of a version pins the same moment and a
-    page stays the same from one read to the next, as its ETag says. Where no version was
-    read, now, rounded up. Both are kept per data version: a new release raises it too."""
+    page stays the same from one read to the next, as its ETag says. The release is the
+    latest, read with the version (a release raises it too). Where no version was read, now,
+    rounded up, and the latest release by then."""
     version = getattr(request, "data_version", None)
     if version is None:
         return pinned_at(_second_after(timezone.now()))
-    return caches["pages"].get_or_set(
-        f"permalink:{version}", lambda: pinned_at(_second_after(timezone.now()))
+    moment = caches["pages"].get_or_set(
+        f"permalink-moment:{version}", lambda: _second_after(timezone.now())
     )
+    return moment, request.latest_release
 
 
-def pinned_at(moment: datetime.datetime) -> tuple[datetime.datetime, DataRelease | None]:
-    """A moment, and the latest data release made by then: the one its citations name."""
-    return moment, DataRelease.objects.filter(created_at__lte=moment).first()
+def pinned_at(moment: datetime.datetime) -> tuple[datetime.datetime, str | None]:
+    """A moment, and the number of the latest data release made by then: the one its
+    citations name."""
+    release = DataRelease.objects.filter(created_at__lte=moment).values_list("number", flat=True)
+    return moment, release.first()
 
 
 def _second_after(now: datetime.datetime) -> datetime.datetime:

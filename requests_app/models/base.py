@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, TextFie
 from django.db.models.functions import Coalesce
 
 from ..text.scripts import is_unspaced
+from .releases import DataRelease
 
 
 class SearchDocumentField(SearchVectorField):
@@ -276,9 +277,16 @@ class DataVersionQuerySet(models.QuerySet):
     def current(self) -> int:
         return self.state()[0]
 
-    def state(self) -> tuple[int, datetime.datetime | None]:
-        """The version and when it was last raised (None before the first write)."""
-        return self.filter(pk=1).values_list("number", "changed_at").first() or (0, None)
+    def state(self) -> tuple[int, datetime.datetime | None, str | None]:
+        """The version, when it was last raised (None before the first write) and the number of
+        the latest data release (None before the first), in one query: a release raises the
+        version too."""
+        latest = DataRelease.objects.values("number")[:1]
+        return self.filter(pk=1).values_list("number", "changed_at", Subquery(latest)).first() or (
+            0,
+            None,
+            None,
+        )
 
 
 class DataVersion(models.Model):
