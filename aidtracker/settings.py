@@ -197,8 +197,13 @@ def database(url: str) -> dict:
     config = dj_database_url.parse(
         url, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
     )
-    if STATEMENT_TIMEOUT_MS and config["ENGINE"] == "django.db.backends.postgresql":
-        config["OPTIONS"] = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters are sent apart from the SQL, so psycopg prepares a statement the fifth
+        # time a connection runs it: PostgreSQL then plans each page's queries once per
+        # connection, not once per request (docs/performance.md).
+        config["OPTIONS"] = {"server_side_binding": True}
+        if STATEMENT_TIMEOUT_MS:
+            config["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     return config
 
 
