@@ -8,9 +8,11 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # a proxy in front (tests/test_slow_clients.py). gunicorn has no time limit on reading a
 # request: WEB_CONCURRENCY × GUNICORN_THREADS such clients would still fill every thread, so
 # in production a proxy that buffers requests stays the real guard (docs/reliability.md).
-worker_class = "gthread"
+# GUNICORN_THREADS=1 runs sync workers instead, as the benchmark does: threads that share a
+# process share its interpreter lock, and CPU-bound requests then take turns more slowly.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

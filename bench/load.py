@@ -64,7 +64,7 @@ def main() -> None:
         "# Load test",
         "",
         f"Measured {report['date']} with `bench/load.py`: {args.connections} connections for "
-        f"{args.duration} s, wrk and gunicorn (2 workers of 8 threads, production settings) on "
+        f"{args.duration} s, wrk and gunicorn (2 sync workers, production settings) on "
         f"the same machine, {args.requests:,} requests in PostgreSQL; a mix of 80 % popular reads "
         "and 20 % cache misses (random deep pages, requests and searches; `bench/mix.lua`).",
         "",

@@ -4,8 +4,8 @@
     .venv/bin/python bench/run.py --sizes 1000 --duration 3 --runs 1   # a quick look
 
 For each size it fills a database of its own (aidtracker_bench_<size>, kept for the next run)
-with `generate_synthetic` (then VACUUM ANALYZE), starts gunicorn (gunicorn.conf.py: 2 workers
-of 8 threads) and measures every endpoint: a warm-up, then --runs runs of --duration seconds at
+with `generate_synthetic` (then VACUUM ANALYZE), starts gunicorn (gunicorn.conf.py: 2 sync
+workers) and measures every endpoint: a warm-up, then --runs runs of --duration seconds at
 --connections connections; medians are reported. Anonymous reads come from the page cache;
 the uncached rows are read by a signed-in reader (an API token, sessions), with their latency
 at one connection too, and one full CSV download is timed. It writes
@@ -57,7 +57,9 @@ def environment(database: str, static_root: str) -> dict:
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_LOG_LEVEL": "warning",
+        # Two sync workers, as the targets are set (gunicorn.conf.py runs threads otherwise).
         "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "1",
         # One load generator is one client address: no per-client limit for it.
         "API_THROTTLE_ANON": "",
         "API_THROTTLE_USER": "",
@@ -395,7 +397,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgresql": postgres,
         "load_generator": wrk_version.strip(),
-        "server": "gunicorn, 2 workers of 8 threads, production settings, on wrk's machine",
+        "server": "gunicorn, 2 sync workers, production settings, on wrk's machine",
     }
 
 
