@@ -281,7 +281,15 @@ def request_rows(filterset, page) -> dict:
     rows = page.object_list
     if day is not None:
         restate(rows, day)
-    stances = stances_on({row.addressee_id for row in rows}, day)
+    # A stance rules out a request with no answer; with as_of, the page lists them all.
+    stances = stances_on(
+        {
+            row.addressee_id
+            for row in rows
+            if day is not None or row.status == AidRequest.Status.PENDING
+        },
+        day,
+    )
     # Asked of the page's rows only, so that the cost stays that of one page.
     ids = [row.pk for row in rows]
     contested = {
