@@ -55,8 +55,6 @@ def environment(database: str, static_root: str) -> dict:
         "STATIC_ROOT": static_root,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "CONN_MAX_AGE": "60",
-        # PostgreSQL's planner costs as docker-compose.yml sets them, for this server's sessions.
-        "PGOPTIONS": "-c random_page_cost=1.1",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_LOG_LEVEL": "warning",
         # Two sync workers, as the targets are set (gunicorn.conf.py runs threads otherwise).
@@ -86,6 +84,10 @@ def sql(database: str, statement: str):
         return cursor.fetchone()[0] if cursor.description else None
 
 
+# PostgreSQL's settings as docker-compose.yml runs it, given to each benchmark database.
+SERVER_SETTINGS = {"random_page_cost": "1.1"}
+
+
 def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
     """A database with `size` synthetic requests; the seconds generating them took, if it ran."""
     database = f"aidtracker_bench_{size}"
@@ -96,10 +98,12 @@ def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
         present = None
     if present == size:
         log(f"{database}: {size:,} requests already there; migrating it to the code")
+        configure(database)
         manage(env, "migrate", "--noinput", "-v0")
         return env, None
     sql("postgres", f"DROP DATABASE IF EXISTS {database}")
     sql("postgres", f"CREATE DATABASE {database}")
+    configure(database)
     manage(env, "migrate", "--noinput", "-v0")
     log(f"{database}: generating {size:,} requests")
     started = time.monotonic()
@@ -116,6 +120,11 @@ def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
     # the heap.
     sql(database, "VACUUM FULL ANALYZE")
     return env, elapsed
+
+
+def configure(database: str) -> None:
+    for name, value in SERVER_SETTINGS.items():
+        sql("postgres", f"ALTER DATABASE {database} SET {name} = {value}")
 
 
 def table_sizes(database: str) -> dict:
