@@ -85,7 +85,7 @@ def sql(database: str, statement: str):
 
 
 # PostgreSQL's settings as docker-compose.yml runs it, given to each benchmark database.
-SERVER_SETTINGS = {"random_page_cost": "1.1"}
+SERVER_SETTINGS = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0"}
 
 
 def prepare(size: int, static_root: str) -> tuple[dict, float | None]:
