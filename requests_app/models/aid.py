@@ -31,6 +31,9 @@ from .items import Item
 class AidRequestQuerySet(FactQuerySet):
     # More words than this in a search add cost, not precision.
     MAX_SEARCH_TERMS = 8
+    # A word matches at most this many actors, items or quoted requests: a word in every
+    # record narrows nothing, and listing them all would cost more than the search.
+    MAX_MATCHES = 500
 
     def search(self, text: str):
         """Requests matching every word of `text` in their title or summary, in the quotes of
@@ -44,16 +47,19 @@ class AidRequestQuerySet(FactQuerySet):
         """
         queryset = self
         quotes = self.model.citations.rel.related_model.objects
+        most = self.MAX_MATCHES
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
-            actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:500])
-            items = list(Item.objects.matching(term).values_list("pk", flat=True)[:500])
+            actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:most])
+            items = list(Item.objects.matching(term).values_list("pk", flat=True)[:most])
             quoted = quotes.filter(words_matching(term, "quote", "quote_translation"))
+            # The requests of the first quotes found, not of every quote the word is in: the
+            # distinct requests of the 400,000 quotes with "system" took 200 ms to sort.
             cited = quoted.order_by().values_list(
                 Coalesce("request", "response__request"), flat=True
-            )
+            )[: 4 * most]
             queryset = queryset.filter(
                 words_matching(term, "title", "summary")
-                | Q(pk__in=list(cited.distinct()[:500]))
+                | Q(pk__in=list(dict.fromkeys(cited))[:most])
                 | Q(requester__in=actors)
                 | Q(addressee__in=actors)
                 | Q(voiced_by__in=actors)
