@@ -79,12 +79,16 @@ def home(request: HttpRequest) -> HttpResponse:
         for status, count in counts.items():
             status_counts[status] = status_counts.get(status, 0) + count
     per_item = {int(item): n for item, n in tallied.get("request_item", {}).items()}
-    items = Item.objects.in_bulk(per_item)
+    # Rows, not model instances: at 1,000 items, making instances cost more than the page.
+    items = {
+        row["pk"]: row
+        for row in Item.objects.filter(pk__in=per_item).values("pk", "slug", "name", "category")
+    }
     category_counts: dict[str, int] = {}
     for item_id, count in per_item.items():
-        category = items[item_id].category
+        category = items[item_id]["category"]
         category_counts[category] = category_counts.get(category, 0) + count
-    most_asked = sorted(per_item, key=lambda item_id: (-per_item[item_id], items[item_id].name))
+    most_asked = sorted(per_item, key=lambda item_id: (-per_item[item_id], items[item_id]["name"]))
     return render(
         request,
         "requests_app/home.html",
