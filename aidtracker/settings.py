@@ -198,10 +198,11 @@ def database(url: str) -> dict:
         url, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
     )
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters are sent apart from the SQL, so psycopg prepares a statement the fifth
-        # time a connection runs it: PostgreSQL then plans each page's queries once per
-        # connection, not once per request (docs/performance.md).
-        config["OPTIONS"] = {"server_side_binding": True}
+        # Parameters are sent apart from the SQL, and psycopg prepares a statement the fifth
+        # time a connection runs it (Django leaves that off unless asked): PostgreSQL then
+        # plans each page's queries once per connection, not once per request
+        # (docs/performance.md).
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
         if STATEMENT_TIMEOUT_MS:
             config["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     return config

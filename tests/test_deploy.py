@@ -338,6 +338,23 @@ def test_the_app_connects_as_a_role_that_owns_its_tables_and_is_not_a_superuser(
     assert owned_by_others == 0
 
 
+def test_postgresql_plans_a_query_the_app_repeats_once_per_connection(db):
+    """Parameters are bound server-side (settings.py), so psycopg prepares a statement that a
+    connection runs again and again, and PostgreSQL stops planning it on every request."""
+    from requests_app.models import Actor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's: run the suite with DATABASE_URL=…")
+    for _ in range(7):
+        list(Actor.objects.filter(name="Nowhere-land").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"requests_app_actor"."name" = $1%'],
+        )
+        assert len(cursor.fetchall()) == 1
+
+
 def test_healthz_answers_503_without_the_database_address_when_it_is_down(client, monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError(

@@ -235,6 +235,29 @@ def test_postgresql_reads_a_pinned_detail_from_the_history_indexes(api, edits):
     assert problems == {}, json.dumps(problems, indent=1)
 
 
+def test_a_pinned_read_never_runs_a_statement_prepared_on_the_current_tables(make_request):
+    """psycopg prepares repeated statements (settings.py), and PostgreSQL re-parses none for a
+    new object of the same name earlier in the search path, as a temporary view is; it does
+    re-plan every statement when a type is made, and each view makes its row type."""
+    from requests_app.recorded import pinned
+
+    aid_request = make_request(title="Cheongung, to buy")
+    moment = timezone.now()
+    aid_request.title = "Cheongung and radars, to buy"
+    services.record_save(record=aid_request)
+    titles = AidRequest.objects.filter(pk=aid_request.pk).values_list("title", flat=True)
+    with pinned(moment):  # the session's first: PostgreSQL then makes its temporary schema
+        assert list(titles.all()) == ["Cheongung, to buy"]
+    for _ in range(7):  # prepared on PostgreSQL from the sixth time (settings.py)
+        assert list(titles.all()) == ["Cheongung and radars, to buy"]
+
+    with pinned(moment):
+        then = list(titles.all())
+
+    assert then == ["Cheongung, to buy"]
+    assert list(titles.all()) == ["Cheongung and radars, to buy"]
+
+
 def test_a_pinned_page_lists_what_changed_since_in_the_records_it_shows(client, make_request):
     aid_request = make_request(title="Cheongung, to buy")
     moment = timezone.now()
