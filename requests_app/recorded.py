@@ -377,8 +377,13 @@ def context(request) -> dict:
     moment and what has changed since in the records it shows (asked at the foot of the page,
     once every record it shows is loaded)."""
     moment = getattr(request, "recorded_at", None)
-    cited = getattr(request, "cited", None) or permalink(request)
-    found = {"cite": lambda: view_citation(request, request.path, request.GET, *cited)}
+
+    def cite() -> dict:
+        # Asked only by a page that shows it: the admin's pages never do.
+        cited = getattr(request, "cited", None) or permalink(request)
+        return view_citation(request, request.path, request.GET, *cited)
+
+    found = {"cite": cite}
     if moment is not None:
         current = request.GET.copy()
         del current["recorded_at"]

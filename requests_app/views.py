@@ -784,11 +784,11 @@ def release_list(request: HttpRequest) -> HttpResponse:
 
 def release_detail(request: HttpRequest, number: str) -> HttpResponse:
     release = get_object_or_404(DataRelease, number=number)
-    permalink = request.build_absolute_uri(release.get_absolute_url())
+    address = request.build_absolute_uri(release.get_absolute_url())
     return render(
         request,
         "requests_app/datarelease_detail.html",
-        {"release": release, "tables": release.counts.items(), "permalink": permalink},
+        {"release": release, "tables": release.counts.items(), "permalink": address},
     )
 
 

@@ -246,6 +246,16 @@ def test_a_pinned_view_names_the_latest_release_at_its_moment(seeded, media, cli
     assert earliest["release"] is None
 
 
+def test_a_page_without_citations_never_asks_for_the_release(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(reverse("admin:index")).status_code == 200
+
+    assert not [q for q in queries.captured_queries if "requests_app_datarelease" in q["sql"]]
+
+
 def test_release_files_download_as_written(seeded, media, client):
     made = release()
 

@@ -282,11 +282,8 @@ class DataVersionQuerySet(models.QuerySet):
         the latest data release (None before the first), in one query: a release raises the
         version too."""
         latest = DataRelease.objects.values("number")[:1]
-        return self.filter(pk=1).values_list("number", "changed_at", Subquery(latest)).first() or (
-            0,
-            None,
-            None,
-        )
+        state = self.filter(pk=1).values_list("number", "changed_at", Subquery(latest)).first()
+        return state or (0, None, None)
 
 
 class DataVersion(models.Model):
