@@ -25,7 +25,6 @@ from .models import (
     PolicyStance,
     Role,
     SourceArticle,
-    StatusSpan,
 )
 from .models.base import ReviewState
 from .past import requests_as_of
@@ -279,20 +278,17 @@ class AidRequestFilter(FactFilterSet):
         if day is None:
             queryset = queryset.alias(status_then=F("status"))
         else:
-            queryset = requests_as_of(queryset, day)
+            queryset = requests_as_of(queryset, day, self.form.cleaned_data.get("status"))
         return super().filter_queryset(queryset)
 
     def filter_applied_first(self, queryset, name, value):
         return queryset
 
     def filter_status(self, queryset, name, value):
-        day = self.form.cleaned_data.get("as_of")
-        if day is None:
+        if self.form.cleaned_data.get("as_of") is None:
             return queryset.filter(status=value)
-        # The requests with that status on the day: an index lookup in their history.
-        return queryset.filter(
-            pk__in=StatusSpan.objects.on(day).filter(status=value).values("request")
-        )
+        # requests_as_of has kept the requests with that status on the day.
+        return queryset
 
     def filter_has_conflict(self, queryset, name, value):
         if value == "true":

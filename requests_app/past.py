@@ -15,12 +15,20 @@ from django.utils import timezone
 from .models import AidRequest, AidResponse, PolicyStance, SourceArticle, StatusSpan
 
 
-def requests_as_of(requests, day: datetime.date):
-    """The requests that sources had reported by `day`, with the status they reported then
-    aliased as `status_then`, to sort by (`restate()` puts it on loaded rows): both read from
-    what the database keeps, each request's first report and its history (StatusSpan)."""
-    then = StatusSpan.objects.on(day).filter(request=OuterRef("pk"))
-    return requests.known_on(day).alias(status_then=Subquery(then.values("status")[:1]))
+def requests_as_of(requests, day: datetime.date, status: str | None = None):
+    """The requests that sources had reported by `day` (only those with `status` then, if
+    given), with the status they reported then aliased as `status_then`, to sort by
+    (`restate()` puts it on loaded rows): both read from what the database keeps, each
+    request's first report and its history (StatusSpan)."""
+    spans = StatusSpan.objects.on(day)
+    if status:
+        # A request has a status on a day only once reported: its history starts on its first
+        # report. One index lookup answers both, and counts without reading either table.
+        known = requests.filter(pk__in=spans.filter(status=status).values("request"))
+    else:
+        known = requests.known_on(day)
+    then = spans.filter(request=OuterRef("pk"))
+    return known.alias(status_then=Subquery(then.values("status")[:1]))
 
 
 def restate(aid_requests: list[AidRequest], day: datetime.date) -> list[AidRequest]:

@@ -135,3 +135,18 @@ def test_a_large_count_is_estimated_and_says_so(client, requests_, monkeypatch):
     assert body["count_is_estimate"] is True
     assert body["count"] > 10
     assert "About <strong>" in page.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_status_with_a_category_is_counted_from_an_index_alone(requests_):
+    from requests_app.filters import AidRequestFilter
+
+    params = {"status": "pending", "category": "air_defence"}
+    queryset = AidRequestFilter(params, queryset=AidRequest.objects.all()).qs
+    counted = queryset.order_by().values("pk")[: pagination.EXACT_COUNT_UP_TO + 1]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = counted.explain()
+
+    assert "Index Only Scan using aidrequest_status_item_id" in plan
