@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Prefetch, Q, Sum
+from django.db.models.functions import Cast
 from django.http import (
     FileResponse,
     Http404,
@@ -69,7 +70,10 @@ DETAIL_ROWS = 20
 def home(request: HttpRequest) -> HttpResponse:
     """The answer first: where each most-asked government stands now and what it was asked
     for, then counts and the timeline. Every count comes from the tallies (tallies.py)."""
-    tallied = Tally.objects.counts()
+    # The timeline's own tallies are read only when it is drawn (once per data version).
+    tallied = Tally.objects.filter(
+        subject__in=["request_addressee_status", "request_item"]
+    ).counts()
     by_addressee: dict[int, dict[str, int]] = {}
     for key, count in tallied.get("request_addressee_status", {}).items():
         addressee, status = key.split(":", 1)
@@ -79,10 +83,13 @@ def home(request: HttpRequest) -> HttpResponse:
         for status, count in counts.items():
             status_counts[status] = status_counts.get(status, 0) + count
     per_item = {int(item): n for item, n in tallied.get("request_item", {}).items()}
-    # Rows, not model instances: at 1,000 items, making instances cost more than the page.
+    # Rows, not model instances, found by a join rather than by sending 1,000 ids: at 1,000
+    # items, either cost more than the page. Every item ever counted (a count that a write has
+    # just taken to zero is still there).
+    asked = Tally.objects.filter(subject="request_item").values(item=Cast("key", BigIntegerField()))
     items = {
         row["pk"]: row
-        for row in Item.objects.filter(pk__in=per_item).values("pk", "slug", "name", "category")
+        for row in Item.objects.filter(pk__in=asked).values("pk", "slug", "name", "category")
     }
     category_counts: dict[str, int] = {}
     for item_id, count in per_item.items():
@@ -117,7 +124,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 "timeline",
                 lambda: render_to_string(
                     "requests_app/_timeline.html",
-                    {"timeline": build_timeline(reverse("tracker:request-list"), tallied)},
+                    {
+                        "timeline": build_timeline(
+                            reverse("tracker:request-list"), Tally.objects.counts()
+                        )
+                    },
                 ),
             ),
         },

@@ -109,3 +109,19 @@ def test_postgresql_reads_no_large_table_whole(client, some_requests, url_name):
             if reads := full_reads(plan[0]["Plan"]):
                 problems[sql[:120]] = reads
     assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_the_timeline_tallies_are_read_only_to_draw_the_timeline(
+    client, django_user_model, some_requests
+):
+    # A signed-in reader: no page cache, but the timeline is kept per data version.
+    client.force_login(django_user_model.objects.create_user("reader"))
+    client.get(reverse("tracker:home"))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("tracker:home"))
+
+    assert "2024-11" in response.content.decode()  # the timeline, from where it was kept
+    tally_reads = [q["sql"] for q in captured if "requests_app_tally" in q["sql"]]
+    assert tally_reads
+    assert all("request_period_status" not in sql for sql in tally_reads)
+    assert all("request_item" in sql for sql in tally_reads)
