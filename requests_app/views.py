@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Count, F, Prefetch, Q, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast
 from django.http import (
     FileResponse,
@@ -65,6 +65,8 @@ PAGE_SIZE = 25
 FILTER_FORM = "requests_app/_filter_form.html"
 # Actor and item pages show the first rows of each kind and link to the full lists.
 DETAIL_ROWS = 20
+# The stance list shows this many governments a page, each with its chart.
+STANCE_HOLDERS_PER_PAGE = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -655,15 +657,24 @@ def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def stance_list(request: HttpRequest) -> HttpResponse:
-    stances = PolicyStance.objects.select_related("holder", "trigger", "supersedes").order_by(
-        "holder__name", F("in_force_from").asc(nulls_first=True), "pk"
+    """Each government's stances and their chart, a page of governments at a time (350 stances
+    of 50 governments made one page of 500 KB that took 100 ms to draw)."""
+    holders = Actor.objects.filter(Exists(PolicyStance.objects.filter(holder=OuterRef("pk"))))
+    page = Paginator(holders.order_by("name", "pk"), STANCE_HOLDERS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    holders: dict = {}
+    shown = list(page)
+    stances = (
+        PolicyStance.objects.filter(holder__in=shown)
+        .select_related("trigger", "supersedes")
+        .order_by(F("in_force_from").asc(nulls_first=True), "pk")
+    )
+    held: dict[int, list] = {}
     for stance in stances:
-        holders.setdefault(stance.holder, []).append(stance)
+        held.setdefault(stance.holder_id, []).append(stance)
     today = timezone.localdate()
-    charts = [(holder, held, stance_chart(held, today)) for holder, held in holders.items()]
-    return render(request, "requests_app/policystance_list.html", {"holders": charts})
+    charts = [(holder, held[holder.pk], stance_chart(held[holder.pk], today)) for holder in shown]
+    return render(request, "requests_app/policystance_list.html", {"holders": charts, "page": page})
 
 
 def stance_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -287,6 +287,25 @@ def test_stance_timeline_is_in_date_order(client, seeded):
     assert "Prompted by" in html
 
 
+def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_actor, make_stance):
+    from requests_app.views import STANCE_HOLDERS_PER_PAGE
+
+    count = STANCE_HOLDERS_PER_PAGE + 2
+    for n in range(count):
+        holder = make_actor(f"holder-{n:02}", name=f"Holder {n:02}")
+        make_stance(f"stance-{n:02}", holder=holder, title=f"Stance of holder {n:02}")
+    url = reverse("tracker:stance-list")
+
+    first = page(client, url)
+    second = page(client, url, {"page": 2})
+
+    assert first.count("<section ") == STANCE_HOLDERS_PER_PAGE
+    assert "Stance of holder 00" in first and "Stance of holder 11" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert second.count("<section ") == 2
+    assert "Stance of holder 11" in second and "Stance of holder 00" not in second
+
+
 @pytest.mark.parametrize(
     "url",
     [
