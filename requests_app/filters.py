@@ -30,14 +30,15 @@ from .models.base import ReviewState
 from .past import requests_as_of
 
 
-# The choices of the menus: EXISTS probes an index once per actor, where a join with
-# DISTINCT would read every request.
-def requesters(request):
-    return Actor.objects.filter(Exists(AidRequest.objects.filter(requester=OuterRef("pk"))))
+def actors_in(model, field: str):
+    """The choices of an actor menu: the actors that `field` of some `model` row names, not
+    every actor (5,000 of them made each menu of the aid list 290 KB). EXISTS probes an index
+    once per actor, where a join with DISTINCT would read every row."""
 
+    def choices(request):
+        return Actor.objects.filter(Exists(model.objects.filter(**{field: OuterRef("pk")})))
 
-def addressees(request):
-    return Actor.objects.filter(Exists(AidRequest.objects.filter(addressee=OuterRef("pk"))))
+    return choices
 
 
 # Dates typed as the help texts, the API and the CSV write them, whatever the browser's locale.
@@ -189,8 +190,12 @@ class AidRequestFilter(FactFilterSet):
         empty_label="Any",
         label="Status",
     )
-    requester = ModelChoiceFilter(queryset=requesters, to_field_name="slug", empty_label="Anyone")
-    addressee = ModelChoiceFilter(queryset=addressees, to_field_name="slug", empty_label="Anyone")
+    requester = ModelChoiceFilter(
+        queryset=actors_in(AidRequest, "requester"), to_field_name="slug", empty_label="Anyone"
+    )
+    addressee = ModelChoiceFilter(
+        queryset=actors_in(AidRequest, "addressee"), to_field_name="slug", empty_label="Anyone"
+    )
     voiced_by = ModelChoiceFilter(
         queryset=Actor.objects.all(),
         to_field_name="slug",
@@ -419,10 +424,12 @@ class PolicyStanceFilter(FactFilterSet):
 
 class ContributionFilter(FactFilterSet):
     donor = ModelChoiceFilter(
-        queryset=Actor.objects.all(), to_field_name="slug", label="Donor (actor slug)"
+        queryset=actors_in(Contribution, "donor"), to_field_name="slug", label="Donor (actor slug)"
     )
     recipient = ModelChoiceFilter(
-        queryset=Actor.objects.all(), to_field_name="slug", label="Recipient (actor slug)"
+        queryset=actors_in(Contribution, "recipient"),
+        to_field_name="slug",
+        label="Recipient (actor slug)",
     )
     status = django_filters.ChoiceFilter(choices=Contribution.Status.choices)
 
@@ -435,7 +442,7 @@ class EventFilter(FactFilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
     actor = ModelChoiceFilter(
         field_name="actors",
-        queryset=Actor.objects.all(),
+        queryset=actors_in(Event, "actors"),
         to_field_name="slug",
         label="Actor (slug)",
     )
@@ -447,10 +454,12 @@ class EventFilter(FactFilterSet):
 
 class ActionFilter(FactFilterSet):
     actor = ModelChoiceFilter(
-        queryset=Actor.objects.all(), to_field_name="slug", label="Who acted (actor slug)"
+        queryset=actors_in(Action, "actor"), to_field_name="slug", label="Who acted (actor slug)"
     )
     counterpart = ModelChoiceFilter(
-        queryset=Actor.objects.all(), to_field_name="slug", label="Toward whom (actor slug)"
+        queryset=actors_in(Action, "counterpart"),
+        to_field_name="slug",
+        label="Toward whom (actor slug)",
     )
     kind = django_filters.ChoiceFilter(choices=Action.Kind.choices)
 

@@ -150,3 +150,22 @@ def test_a_status_with_a_category_is_counted_from_an_index_alone(requests_):
         plan = counted.explain()
 
     assert "Index Only Scan using aidrequest_status_item_id" in plan
+
+
+def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_actor, make_stance):
+    from requests_app.views import STANCE_HOLDERS_PER_PAGE
+
+    count = STANCE_HOLDERS_PER_PAGE + 2
+    for n in range(count):
+        holder = make_actor(f"holder-{n:02}", name=f"Holder {n:02}")
+        make_stance(f"stance-{n:02}", holder=holder, title=f"Stance of holder {n:02}")
+    url = reverse("tracker:stance-list")
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert first.count("<section ") == STANCE_HOLDERS_PER_PAGE
+    assert "Stance of holder 00" in first and "Stance of holder 11" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert second.count("<section ") == 2
+    assert "Stance of holder 11" in second and "Stance of holder 00" not in second
