@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from requests_app.models import Actor, AidRequest, Citation
-from requests_app.models.base import words_matching
+from requests_app.models.base import one_of, words_matching
 
 
 @pytest.fixture
@@ -161,3 +161,15 @@ def test_a_korean_word_is_stored_with_its_pairs_of_syllables(cited_in_korean_and
     with connection.cursor() as cursor:
         cursor.execute("SELECT aidtracker_bigrams('국방부는 지대공미사일 KM-SAM 천궁')")
         assert cursor.fetchone()[0] == "국방 방부 부는 지대 대공 공미 미사 사일 천궁"
+
+
+def test_a_list_of_ids_is_one_parameter_on_postgresql(cheongung_request):
+    """A word can match hundreds of actors, items and quoted requests; each list goes to
+    PostgreSQL as one array, not as one parameter per id to bind and plan."""
+    ids = [cheongung_request.pk, *range(10**6, 10**6 + 999)]
+    rows = AidRequest.objects.filter(one_of("pk", ids))
+
+    _, params = rows.query.sql_with_params()
+
+    assert list(rows) == [cheongung_request]
+    assert len(params) == (1 if connection.vendor == "postgresql" else len(ids))

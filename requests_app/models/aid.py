@@ -20,6 +20,7 @@ from .base import (
     Reviewable,
     SearchDocumentField,
     SluggedModel,
+    one_of,
     review_constraints,
     words_matching,
 )
@@ -59,11 +60,11 @@ class AidRequestQuerySet(FactQuerySet):
             )[: 4 * most]
             queryset = queryset.filter(
                 words_matching(term, "title", "summary")
-                | Q(pk__in=list(dict.fromkeys(cited))[:most])
-                | Q(requester__in=actors)
-                | Q(addressee__in=actors)
-                | Q(voiced_by__in=actors)
-                | Q(item__in=items)
+                | one_of("pk", list(dict.fromkeys(cited))[:most])
+                | one_of("requester", actors)
+                | one_of("addressee", actors)
+                | one_of("voiced_by", actors)
+                | one_of("item", items)
             )
         return queryset
 
