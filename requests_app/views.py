@@ -673,7 +673,11 @@ def stance_list(request: HttpRequest) -> HttpResponse:
     for stance in stances:
         held.setdefault(stance.holder_id, []).append(stance)
     today = timezone.localdate()
-    charts = [(holder, held[holder.pk], stance_chart(held[holder.pk], today)) for holder in shown]
+    charts = [
+        (holder, held[holder.pk], stance_chart(held[holder.pk], today))
+        for holder in shown
+        if holder.pk in held  # unless a curator removed its stances in between
+    ]
     return render(request, "requests_app/policystance_list.html", {"holders": charts, "page": page})
 
 
