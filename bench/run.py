@@ -4,11 +4,11 @@
     .venv/bin/python bench/run.py --sizes 1000 --duration 3 --runs 1   # a quick look
 
 For each size it fills a database of its own (aidtracker_bench_<size>, kept for the next run)
-with `generate_synthetic` (then VACUUM FULL ANALYZE), starts gunicorn (gunicorn.conf.py: 2 sync
-workers) and measures every endpoint: a warm-up, then --runs runs of --duration seconds at
---connections connections; medians are reported. Anonymous reads come from the page cache;
-the uncached rows are read by a signed-in reader (an API token, sessions), with their latency
-at one connection too, and one full CSV download is timed. It writes
+with `generate_synthetic` (then VACUUM FULL, then VACUUM ANALYZE), starts gunicorn
+(gunicorn.conf.py: 2 sync workers) and measures every endpoint: a warm-up, then --runs runs of
+--duration seconds at --connections connections; medians are reported. Anonymous reads come
+from the page cache; the uncached rows are read by a signed-in reader (an API token, sessions),
+with their latency at one connection too, and one full CSV download is timed. It writes
 bench/results/results.json and bench/results/results.md, with the machine's description, the
 largest tables' sizes and whether each target is met.
 """

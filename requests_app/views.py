@@ -299,13 +299,9 @@ def request_rows(filterset, page) -> dict:
     if day is not None:
         restate(rows, day)
     # A stance rules out a request with no answer; with as_of, the page lists them all.
+    waiting = {row.pk for row in rows if row.status == AidRequest.Status.PENDING}
     stances = stances_on(
-        {
-            row.addressee_id
-            for row in rows
-            if day is not None or row.status == AidRequest.Status.PENDING
-        },
-        day,
+        {row.addressee_id for row in rows if day is not None or row.pk in waiting}, day
     )
     # Asked of the page's rows only, so that the cost stays that of one page.
     ids = [row.pk for row in rows]
@@ -318,9 +314,7 @@ def request_rows(filterset, page) -> dict:
     for row in rows:
         row.contested = row.pk in contested
         row.ruled_out = (
-            row.ruled_out_by(stances.get(row.addressee_id, []))
-            if row.status == AidRequest.Status.PENDING
-            else None
+            row.ruled_out_by(stances.get(row.addressee_id, [])) if row.pk in waiting else None
         )
     context = {"sentence": request_sentence(filterset.form.cleaned_data, page.paginator.count)}
     if day is None:
