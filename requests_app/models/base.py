@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from ..text.scripts import is_unspaced
 from .releases import DataRelease
@@ -53,10 +53,13 @@ class AnyOf(Func):
 def one_of(column: str, ids: list[int]) -> Q:
     """Rows whose `column` (an id) is one of `ids`. PostgreSQL gets the ids as one array: an IN
     list sends, binds and plans one parameter per id (a search's word can bring 2,000, and
-    its rows are counted, estimated and paged); SQLite, which has no arrays, gets the list."""
+    its rows are counted, estimated and paged). The array goes as one text, '{1,2,3}', cast
+    by PostgreSQL: as a list, each of its items would be prepared on its own in Python, once
+    for each query the search runs. SQLite, which has no arrays, gets the list."""
     if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
-    array = Value(ids, output_field=ArrayField(models.BigIntegerField()))
+    text = ",".join(str(int(i)) for i in ids)
+    array = Cast(Value(f"{{{text}}}"), ArrayField(models.BigIntegerField()))
     return Q(AnyOf(models.F(column), array))
 
 
