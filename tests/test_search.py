@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from requests_app.models import Actor, AidRequest, Citation
+from requests_app.models import Actor, AidRequest, Citation, Contribution
 from requests_app.models.base import one_of, words_matching
 
 
@@ -29,6 +29,23 @@ def test_matches_every_word_in_text_names_or_aliases(cheongung_request, text):
 @pytest.mark.parametrize("text", ["Umierov radar", "Hanwha", "Zelensky"])
 def test_every_word_must_match_something(cheongung_request, text):
     assert not AidRequest.objects.search(text).exists()
+
+
+def test_a_quote_of_another_kind_of_fact_finds_no_request(
+    cheongung_request, make_article, ukraine, south_korea
+):
+    article = make_article("aid-report", body="Seoul pledged humanitarian aid for Kyiv.")
+    aid = Contribution.objects.create(
+        slug="humanitarian-aid",
+        donor=south_korea,
+        recipient=ukraine,
+        description="Humanitarian aid",
+        status=Contribution.Status.PLEDGED,
+    )
+    Citation.objects.create(source=article, contribution=aid, quote="pledged humanitarian aid")
+
+    assert not AidRequest.objects.search("humanitarian").exists()
+    assert list(AidRequest.objects.search("Cheongung")) == [cheongung_request]
 
 
 def test_quotes_and_operators_in_the_text_are_just_words(cheongung_request):

@@ -1,6 +1,5 @@
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -53,20 +52,34 @@ class AidRequestQuerySet(FactQuerySet):
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:most])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:most])
             quoted = quotes.filter(words_matching(term, "quote", "quote_translation"))
-            # The requests of the first quotes found, not of every quote the word is in: the
-            # distinct requests of the 400,000 quotes with "system" took 200 ms to sort.
-            cited = quoted.order_by().values_list(
-                Coalesce("request", "response__request"), flat=True
-            )[: 4 * most]
             queryset = queryset.filter(
                 words_matching(term, "title", "summary")
-                | one_of("pk", list(dict.fromkeys(cited))[:most])
+                | one_of("pk", self.quoted_in(quoted, most))
                 | one_of("requester", actors)
                 | one_of("addressee", actors)
                 | one_of("voiced_by", actors)
                 | one_of("item", items)
             )
         return queryset
+
+    @staticmethod
+    def quoted_in(quotes, most: int) -> list[int]:
+        """The requests of the first quotes found, or of the answers they quote, up to `most`.
+
+        Not of every quote the word is in: the distinct requests of the 400,000 quotes with
+        "system" took 200 ms to sort. The quotes are read first and their answers' requests
+        after, each from its own index: joined, the 2,000 first quotes of a common word were
+        read in the order of their answers, 5 to 15 ms at 100,000 requests."""
+        found = list(quotes.order_by().values_list("request", "response")[: 4 * most])
+        answers = [response for _, response in found if response is not None]
+        asked = dict(
+            AidResponse.objects.filter(one_of("pk", answers)).values_list("pk", "request")
+            if answers
+            else ()
+        )
+        # A quote of another kind of fact (a contribution, an event) cites neither.
+        cited = (request or asked.get(response) for request, response in found)
+        return [pk for pk in dict.fromkeys(cited) if pk is not None][:most]
 
     def contested(self, day=None):
         """Requests that are disputed, or whose answers are; as reported by `day`, if given."""
