@@ -31,9 +31,9 @@ from .past import requests_as_of
 
 
 def actors_in(model, field: str):
-    """The choices of an actor menu: the actors that `field` of some `model` row names, not
-    every actor (5,000 of them made each menu of the aid list 290 KB). EXISTS probes an index
-    once per actor, where a join with DISTINCT would read every row."""
+    """The choices of an actor menu (an `ActorMenuFilter`): the actors that `field` of some
+    `model` row names, not every actor (5,000 of them made each menu of the aid list 290 KB).
+    EXISTS probes an index once per actor, where a join with DISTINCT would read every row."""
 
     def choices(request):
         return Actor.objects.filter(Exists(model.objects.filter(**{field: OuterRef("pk")})))
@@ -60,6 +60,35 @@ class RecordChoiceField(forms.ModelChoiceField):
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = RecordChoiceField
+
+
+class MenuChoiceField(RecordChoiceField):
+    """A menu of some records of a model that accepts any of them: an actor whom no row names
+    is left out of the menu, but a filter naming them finds no rows rather than being refused
+    (a slug that names no record still is). The record chosen joins the menu, so that the
+    form shows it chosen."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        try:
+            record = model._default_manager.get(**{self.to_field_name or "pk": value})
+        except (ValueError, TypeError, model.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+        self.queryset = self.queryset | model._default_manager.filter(pk=record.pk)
+        return record
+
+
+class ActorMenuFilter(django_filters.ModelChoiceFilter):
+    """An actor filter whose menu lists only the actors its rows name (`actors_in`)."""
+
+    field_class = MenuChoiceField
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -190,10 +219,10 @@ class AidRequestFilter(FactFilterSet):
         empty_label="Any",
         label="Status",
     )
-    requester = ModelChoiceFilter(
+    requester = ActorMenuFilter(
         queryset=actors_in(AidRequest, "requester"), to_field_name="slug", empty_label="Anyone"
     )
-    addressee = ModelChoiceFilter(
+    addressee = ActorMenuFilter(
         queryset=actors_in(AidRequest, "addressee"), to_field_name="slug", empty_label="Anyone"
     )
     voiced_by = ModelChoiceFilter(
@@ -423,10 +452,10 @@ class PolicyStanceFilter(FactFilterSet):
 
 
 class ContributionFilter(FactFilterSet):
-    donor = ModelChoiceFilter(
+    donor = ActorMenuFilter(
         queryset=actors_in(Contribution, "donor"), to_field_name="slug", label="Donor (actor slug)"
     )
-    recipient = ModelChoiceFilter(
+    recipient = ActorMenuFilter(
         queryset=actors_in(Contribution, "recipient"),
         to_field_name="slug",
         label="Recipient (actor slug)",
@@ -440,7 +469,7 @@ class ContributionFilter(FactFilterSet):
 
 class EventFilter(FactFilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
-    actor = ModelChoiceFilter(
+    actor = ActorMenuFilter(
         field_name="actors",
         queryset=actors_in(Event, "actors"),
         to_field_name="slug",
@@ -453,10 +482,10 @@ class EventFilter(FactFilterSet):
 
 
 class ActionFilter(FactFilterSet):
-    actor = ModelChoiceFilter(
+    actor = ActorMenuFilter(
         queryset=actors_in(Action, "actor"), to_field_name="slug", label="Who acted (actor slug)"
     )
-    counterpart = ModelChoiceFilter(
+    counterpart = ActorMenuFilter(
         queryset=actors_in(Action, "counterpart"),
         to_field_name="slug",
         label="Toward whom (actor slug)",

@@ -79,8 +79,9 @@ def test_requester_and_addressee_filters(client, seeded):
     everything = AidRequest.objects.count()
     assert len(listed_titles(page(client, LIST, {"requester": "ukraine"}))) == everything
     assert len(listed_titles(page(client, LIST, {"addressee": "south-korea"}))) == everything
-    # The choices are the actors that made, or received, a request.
-    assert "Addressee</a>:" in page(client, LIST, {"addressee": "ukraine"}, status=400)
+    # The menus list the actors that made, or received, a request; another actor finds none.
+    assert not listed_titles(page(client, LIST, {"addressee": "ukraine"}))
+    assert "Addressee</a>:" in page(client, LIST, {"addressee": "nobody"}, status=400)
 
 
 def test_source_filter_lists_requests_the_article_reports(client, seeded):
@@ -218,6 +219,29 @@ def test_an_actor_menu_lists_the_actors_its_rows_name(client, seeded, url, menu,
     listed = set(re.findall(r'<option value="([^"]+)"', select))
     assert listed == set(model.objects.values_list(f"{menu}__slug", flat=True))
     assert 0 < len(listed) < Actor.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("url", "api", "menu", "model"),
+    [
+        (reverse("tracker:contribution-list"), "/api/v1/contributions/", "donor", Contribution),
+        (LIST, "/api/v1/requests/", "requester", AidRequest),
+    ],
+)
+def test_an_actor_left_out_of_a_menu_filters_to_nothing(client, seeded, url, api, menu, model):
+    """The menu lists the actors its rows name; any other actor is a valid filter that finds
+    no rows (not a 400), shown chosen; only a slug that names no actor is refused."""
+    actor = Actor.objects.exclude(pk__in=model.objects.values(menu)).first()
+
+    found = client.get(api, {menu: actor.slug})
+    html = page(client, url, {menu: actor.slug})
+    unknown = client.get(api, {menu: "nobody-at-all"})
+
+    assert found.status_code == 200
+    assert found.json()["results"] == []
+    assert f'<option value="{actor.slug}" selected>' in html
+    assert unknown.status_code == 400
+    assert menu in unknown.json()
 
 
 def test_a_stance_without_a_start_reads_long_standing(client, seeded):
