@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -74,3 +76,43 @@ def test_an_unknown_or_inactive_account_gets_no_token(make_user):
     with pytest.raises(CommandError, match="“former” is inactive"):
         call_command("api_token", "former")
     assert not AuthToken.objects.exists()
+
+
+def test_a_request_reads_only_the_token_it_sends(api, issue_token, curator):
+    """knox read every token of the account on each request, to delete the expired ones."""
+    for _ in range(20):
+        AuthToken.objects.create(user=curator)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token()}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(reverse("api:actor-list"))
+
+    assert response.status_code == 200
+    token_reads = [q["sql"] for q in queries if 'FROM "knox_authtoken"' in q["sql"]]
+    assert len(token_reads) == 1
+    assert "token_key" in token_reads[0]
+
+
+def test_a_new_token_deletes_the_accounts_expired_ones(issue_token, curator, make_user):
+    expired, _ = AuthToken.objects.create(user=curator)
+    valid, _ = AuthToken.objects.create(user=curator)
+    someone_elses, _ = AuthToken.objects.create(user=make_user("ana"))
+    AuthToken.objects.filter(pk__in=[expired.pk, someone_elses.pk]).update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    issue_token()
+
+    assert not AuthToken.objects.filter(pk=expired.pk).exists()
+    assert AuthToken.objects.filter(pk__in=[valid.pk, someone_elses.pk]).count() == 2
+    assert AuthToken.objects.filter(user=curator).count() == 2
+
+
+def test_the_schema_says_how_to_send_a_token(api):
+    schema = yaml.safe_load(api.get(reverse("api:schema")).content)
+
+    token = schema["components"]["securitySchemes"]["knoxApiToken"]
+    assert (token["type"], token["in"], token["name"]) == ("apiKey", "header", "Authorization")
+    assert 'prefix "Token"' in token["description"]
+    writes = schema["paths"]["/api/v1/actors/"]["post"]["security"]
+    assert {"knoxApiToken": []} in writes

@@ -1,6 +1,7 @@
 """How drf-spectacular documents the API's own field types."""
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,13 @@ class AutoSchema(openapi.AutoSchema):
             or not getattr(permission, "authenticated_users_only", True)
             for permission in self.view.get_permissions()
         )
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The API token (aidtracker/tokens.py: knox's, reading only the token sent), described
+    as knox's."""
+
+    target_class = "aidtracker.tokens.TokenAuthentication"
 
 
 class SummaryFieldExtension(OpenApiSerializerFieldExtension):

@@ -2,6 +2,8 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from knox.models import AuthToken
 
+from aidtracker.tokens import delete_expired
+
 
 class Command(BaseCommand):
     help = (
@@ -18,6 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no account named “{username}”.")
         if not user.is_active:
             raise CommandError(f"The account “{username}” is inactive: enable it in the admin.")
+        delete_expired(user)
         token, key = AuthToken.objects.create(user=user)
         # The key alone on stdout, for scripts: TOKEN=$(manage.py api_token ana).
         self.stdout.write(key)
