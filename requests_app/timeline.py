@@ -21,6 +21,13 @@ LANE_HEIGHT, TOP = 74, 36
 # Bars (facts dated only by their month or year) run below their lane's line, so that a month
 # with both keeps its dot on the line and its bar visible.
 SPAN_BELOW = 19
+# A dot's radius grows with the square root of its count (5 + 3√count) until its lane's largest
+# would pass MAX_RADIUS, or be wider than a month: then the lane's dots are scaled down
+# together (at 100,000 requests, a month of 670 requests was a dot 165 pixels wide across a
+# lane 74 high).
+MIN_RADIUS, MAX_RADIUS = 5, 16
+# A count is written on its mark only where it fits: about 7 pixels a digit.
+DIGIT_WIDTH = 7
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Mark:
     label: str
     url: str
     is_year: bool
+    labelled: bool
 
     @property
     def middle(self) -> float:
@@ -156,9 +164,13 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
     def x_of(day: datetime.date) -> float:
         return round(LEFT + (day - first).days / span * plot, 1)
 
+    month = plot * 30.44 / span
+    widest = max(MIN_RADIUS + 1, min(MAX_RADIUS, month / 2))
     lanes = []
     for number, (one, many, counts, kinds) in enumerate(lanes_data):
         y = TOP + number * LANE_HEIGHT + LANE_HEIGHT / 2
+        largest = max(sum(by_kind.values()) for by_kind in counts.values())
+        scale = min(1, (widest - MIN_RADIUS) / (3 * math.sqrt(largest)))
         marks, seen = [], set()
         # A month's bar before its dot, which is drawn over it.
         for period, by_kind in sorted(counts.items(), key=lambda i: (i[0].first, not i[0].spanned)):
@@ -177,18 +189,24 @@ def build_timeline(request_list_url: str, tallied: dict[str, dict[str, int]]) ->
                 # Answers and stance changes: every request as reported by the period's end.
                 url = f"{request_list_url}?as_of={period.last:%Y-%m-%d}"
             start, end = x_of(period.first), x_of(period.last + datetime.timedelta(days=1))
+            radius = round(MIN_RADIUS + 3 * math.sqrt(count) * scale, 1)
+            # A bar leaves a pixel between two months.
+            width = round(end - start - 1, 1) if period.spanned else 0
+            text = len(f"{count} in the year" if period.is_year else str(count)) * DIGIT_WIDTH
             marks.append(
                 Mark(
-                    # A bar leaves a pixel between two months.
                     x=start if period.spanned else round((start + end) / 2, 1),
-                    width=round(end - start - 1, 1) if period.spanned else 0,
+                    width=width,
                     y=y + SPAN_BELOW if period.spanned else y,
-                    radius=round(5 + 3 * math.sqrt(count), 1),
+                    radius=radius,
                     count=count,
                     css=main_kind,
                     label=f"{period}: {count} {one if count == 1 else many} ({breakdown})",
                     url=url,
                     is_year=period.is_year,
+                    labelled=width >= text
+                    if period.spanned
+                    else count > 1 and min(2 * radius, month) >= text,
                 )
             )
         legend = [(kind.value, kind.label) for kind in kinds if kind.value in seen]

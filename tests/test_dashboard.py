@@ -3,13 +3,14 @@ come from tallies the database keeps on every write, disputed facts from partial
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app import tallies
+from requests_app import tallies, timeline
 from requests_app.models import AidRequest, Tally
 
 NOV_28 = datetime.date(2024, 11, 28)
@@ -125,3 +126,18 @@ def test_the_timeline_tallies_are_read_only_to_draw_the_timeline(
     assert tally_reads
     assert all("request_period_status" not in sql for sql in tally_reads)
     assert all("request_item" in sql for sql in tally_reads)
+
+
+def test_the_timeline_keeps_a_busy_month_inside_its_lane(client, make_request):
+    """A dot grows with its count, until its lane's largest would leave the lane: 40 requests
+    in a month made a dot 48 pixels wide in a lane 74 high (670 at 100,000 requests, 165)."""
+    for number in range(40):
+        make_request(f"request-{number}")
+    make_request("one-in-october", made_on=datetime.date(2024, 10, 2))
+
+    html = client.get(reverse("tracker:home")).content.decode()
+
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    radii = [float(r) for r in re.findall(r'<circle [^>]*r="([\d.]+)"', chart)]
+    assert sorted(radii) == [6.7, timeline.MAX_RADIUS]  # 5 + 3 × √count × 11 / (3 × √40)
+    assert 'text-anchor="middle">40</text>' in chart
