@@ -23,7 +23,6 @@ class TokenAuthentication(auth.TokenAuthentication):
         return True
 
 
-def delete_expired(user) -> int:
-    """Delete the account's expired tokens; how many there were."""
-    expired = get_token_model().objects.filter(user=user, expiry__lt=timezone.now())
-    return expired.delete()[0]
+def delete_expired(user) -> None:
+    """Delete the account's expired tokens."""
+    get_token_model().objects.filter(user=user, expiry__lt=timezone.now()).delete()
