@@ -2,6 +2,7 @@
 a count that says when it is an estimate."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -137,19 +138,28 @@ def test_a_large_count_is_estimated_and_says_so(client, requests_, monkeypatch):
     assert "About <strong>" in page.content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
 def test_a_status_with_a_category_is_counted_from_an_index_alone(requests_):
+    """The count reads no column of the requests that the index on (status, item, id) lacks,
+    so PostgreSQL can count from the index alone (at 100,000 requests: 0.7 ms, where reading
+    the table took 17). Asked of the query, not of the planner: in a table of 23 rows the
+    planner's choice of index turns on statistics that autovacuum rewrites as the suite runs."""
     from requests_app.filters import AidRequestFilter
 
     params = {"status": "pending", "category": "air_defence"}
     queryset = AidRequestFilter(params, queryset=AidRequest.objects.all()).qs
     counted = queryset.order_by().values("pk")[: pagination.EXACT_COUNT_UP_TO + 1]
+    sql, _ = counted.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        plan = counted.explain()
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'aidrequest_status_item_id'"
+        )
+        (definition,) = cursor.fetchone()
 
-    assert "Index Only Scan using aidrequest_status_item_id" in plan
+    read = set(re.findall(r'"requests_app_aidrequest"\."(\w+)"', sql))
+    assert read == {"id", "status", "item_id"}
+    assert definition.endswith("(status, item_id, id)")
+    assert len(counted) == 23
 
 
 def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_actor, make_stance):
