@@ -180,16 +180,23 @@ def test_a_korean_word_is_stored_with_its_pairs_of_syllables(cited_in_korean_and
         assert cursor.fetchone()[0] == "국방 방부 부는 지대 대공 공미 미사 사일 천궁"
 
 
-def test_a_list_of_ids_is_one_parameter_on_postgresql(cheongung_request):
+def test_a_list_of_ids_is_one_array_in_the_sql_on_postgresql(cheongung_request):
     """A word can match hundreds of actors, items and quoted requests; each list goes to
-    PostgreSQL as one array, not as one parameter per id to bind and plan."""
+    PostgreSQL as one array written into the SQL, not as one parameter per id to bind and plan,
+    nor as one array parameter, which a prepared plan searches item by item."""
     ids = [cheongung_request.pk, *range(10**6, 10**6 + 999)]
     rows = AidRequest.objects.filter(one_of("pk", ids))
 
-    _, params = rows.query.sql_with_params()
+    sql, params = rows.query.sql_with_params()
 
     assert list(rows) == [cheongung_request]
-    assert len(params) == (1 if connection.vendor == "postgresql" else len(ids))
+    if connection.vendor == "postgresql":
+        assert params == ()
+        assert f"'{{{cheongung_request.pk},1000000,1000001," in sql
+        with pytest.raises(ValueError):
+            one_of("pk", ["1}'::bigint[]) OR TRUE --"])
+    else:
+        assert len(params) == len(ids)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")

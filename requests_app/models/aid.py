@@ -76,7 +76,9 @@ class AidRequestQuerySet(FactQuerySet):
         found = list(quotes.order_by().values_list("request", "response")[: 2 * most])
         answers = [response for _, response in found if response is not None]
         asked = dict(
-            AidResponse.objects.filter(one_of("pk", answers)).values_list("pk", "request")
+            AidResponse.objects.filter(one_of("pk", answers))
+            .order_by()
+            .values_list("pk", "request")
             if answers
             else ()
         )
