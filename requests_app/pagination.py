@@ -11,7 +11,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models.lookups import In
+from django.db.models.sql import Query
 from django.utils.functional import cached_property
 
 # Lists up to this many rows are counted exactly; beyond, PostgreSQL's estimate is given and
@@ -21,7 +23,7 @@ EXACT_COUNT_UP_TO = 10_000
 
 def bounded_count(queryset) -> tuple[int, bool]:
     """How many rows match, and whether that is an estimate."""
-    rows = queryset.order_by().values("pk")
+    rows = countable(queryset)
     if connections[queryset.db].vendor != "postgresql":
         return rows.count(), False
     exact = rows[: EXACT_COUNT_UP_TO + 1].count()
@@ -34,6 +36,37 @@ def bounded_count(queryset) -> tuple[int, bool]:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return max(exact, int(plan[0]["Plan"]["Plan Rows"])), True
+
+
+def countable(queryset):
+    """What to count for `queryset`: one value per row. When all it asks is that a row be
+    named by a foreign key of another table (the requests with a status on a day:
+    `pk__in=StatusSpan.objects.filter(…).values("request")`), the distinct keys are counted
+    there: the key's constraint says each names a row, and PostgreSQL would otherwise look each
+    one up in this table (4.4 of the 5.9 ms that counting 3,377 such requests took)."""
+    rows = queryset.order_by().values("pk")
+    query = queryset.query
+    if query.is_sliced or query.distinct or query.combinator or len(query.where.children) != 1:
+        return rows
+    (condition,) = query.where.children
+    if not (
+        isinstance(condition, In)
+        and isinstance(condition.rhs, Query)
+        and getattr(condition.lhs, "target", None) == queryset.model._meta.pk
+        and not query.where.negated
+    ):
+        return rows
+    keys = condition.rhs
+    key = keys.select[0].target if len(keys.select) == 1 and not keys.is_sliced else None
+    if not (
+        key
+        and key.many_to_one
+        and key.db_constraint
+        and not key.null
+        and key.related_model is queryset.model
+    ):
+        return rows
+    return QuerySet(keys.model, query=keys.clone()).order_by().distinct()
 
 
 class BadCursor(InvalidPage):

@@ -162,6 +162,42 @@ def test_a_status_with_a_category_is_counted_from_an_index_alone(requests_):
     assert len(counted) == 23
 
 
+@pytest.mark.parametrize(
+    "more, expected",
+    [({}, 7), ({"category": "air_defence"}, 7), ({"category": "ammunition"}, 0), ({"q": "1"}, 2)],
+)
+def test_requests_with_a_status_on_a_day_are_counted_right(
+    client, requests_, record_response, more, expected
+):
+    for aid_request in requests_[:7]:
+        record_response(aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, 28))
+    params = {"status": "declined", "as_of": "2024-12-31", "page_size": 2, **more}
+
+    body = client.get(reverse("api:request-list"), params).json()
+    every = client.get(reverse("api:request-list"), {**params, "page_size": 100}).json()
+
+    assert body["count"] == len(every["results"]) == every["count"]
+    assert body["count"] == expected
+
+
+def test_requests_with_a_status_on_a_day_are_counted_from_their_history_alone(
+    client, requests_, record_response
+):
+    """The history names each request once a day, and its key names a request: counting the
+    names is counting the requests, without looking each up among them."""
+    for aid_request in requests_[:7]:
+        record_response(aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, 28))
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(
+            reverse("api:request-list"), {"status": "declined", "as_of": "2024-12-31"}
+        ).json()
+
+    (count,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert "requests_app_statusspan" in count
+    assert "requests_app_aidrequest" not in count
+    assert body["count"] == 7
+
+
 def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_actor, make_stance):
     from requests_app.views import STANCE_HOLDERS_PER_PAGE
 
