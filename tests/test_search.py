@@ -48,6 +48,24 @@ def test_a_quote_of_another_kind_of_fact_finds_no_request(
     assert list(AidRequest.objects.search("Cheongung")) == [cheongung_request]
 
 
+def test_a_word_in_more_quotes_than_it_samples_finds_the_requests_of_its_first_quotes(
+    make_request, make_article, cite, monkeypatch
+):
+    """A word that many quotes hold finds the requests of its first quotes by id, the same
+    ones on every search (not the first that a scan of the table happens to meet)."""
+    monkeypatch.setattr(AidRequest.objects.get_queryset().__class__, "MAX_MATCHES", 1)
+    article = make_article("patriot-report", body="Kyiv asked for Patriot batteries again.")
+    first, second, third = (make_request(f"request-{n}", title=f"Request {n}") for n in range(3))
+    earliest, *_ = (
+        cite(article, "asked for Patriot batteries", request=aid_request)
+        for aid_request in (third, first, second)
+    )
+    # PostgreSQL writes a changed row anew after the others: a scan now meets it last.
+    Citation.objects.filter(pk=earliest.pk).update(note="Read again.")
+
+    assert list(AidRequest.objects.search("Patriot")) == [third]
+
+
 def test_quotes_and_operators_in_the_text_are_just_words(cheongung_request):
     assert not AidRequest.objects.search("'); DROP TABLE x; -- & | ! :*").exists()
     assert AidRequest.objects.count() == 1
