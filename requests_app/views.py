@@ -454,8 +454,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requests = AidRequest.objects.for_listing().select_related("item__maker").with_reports(day)
     if day is not None:
         requests = requests.known_on(day)
-    aid_request = requests.filter(pk=pk).first()
-    if aid_request is None:
+    try:
+        # Not first(): it would sort the one row, and building the sort's SQL over the joined
+        # tables' columns cost Django half a millisecond.
+        aid_request = requests.get(pk=pk)
+    except AidRequest.DoesNotExist:
         return request_not_yet_reported(request, get_object_or_404(AidRequest, pk=pk), day)
     if day is not None:
         restate([aid_request], day)
