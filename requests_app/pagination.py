@@ -57,16 +57,19 @@ def countable(queryset):
     ):
         return rows
     keys = condition.rhs
-    key = keys.select[0].target if len(keys.select) == 1 and not keys.is_sliced else None
+    if keys.is_sliced or len(keys.select) != 1 or keys.annotation_select or keys.extra_select:
+        return rows
+    key = getattr(keys.select[0], "target", None)
     if not (
-        key
+        key is not None
         and key.many_to_one
         and key.db_constraint
         and not key.null
-        and key.related_model is queryset.model
+        and key.target_field == queryset.model._meta.pk
     ):
         return rows
-    return QuerySet(keys.model, query=keys.clone()).order_by().distinct()
+    names = QuerySet(keys.model, query=keys.clone(), using=queryset.db)
+    return names.order_by().distinct()
 
 
 class BadCursor(InvalidPage):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app import pagination
-from requests_app.models import AidRequest, AidResponse
+from requests_app.models import AidRequest, AidResponse, Citation
 
 DAYS = [datetime.date(2024, 11, day) for day in (25, 26, 26, 26, 27)]
 
@@ -196,6 +196,30 @@ def test_requests_with_a_status_on_a_day_are_counted_from_their_history_alone(
     assert "requests_app_statusspan" in count
     assert "requests_app_aidrequest" not in count
     assert body["count"] == 7
+
+
+def test_only_rows_a_foreign_key_names_are_counted_from_its_keys(requests_, record_response):
+    for aid_request in requests_[:3]:
+        for day in (27, 28):
+            record_response(
+                aid_request, AidResponse.Decision.DECLINED, datetime.date(2024, 11, day)
+            )
+    answered = AidResponse.objects.values("request")
+    cited = Citation.objects.filter(request__isnull=False).values("request")
+    counted_where = [
+        # Each answered request once, however many answers name it.
+        (AidRequest.objects.filter(pk__in=answered), AidResponse),
+        # A key that may be empty, a sliced subquery, a second condition, a negation: the rows.
+        (AidRequest.objects.filter(pk__in=cited), AidRequest),
+        (AidRequest.objects.filter(pk__in=answered[:2]), AidRequest),
+        (AidRequest.objects.filter(pk__in=answered, title__startswith="Shells"), AidRequest),
+        (AidRequest.objects.exclude(pk__in=answered), AidRequest),
+    ]
+
+    for queryset, model in counted_where:
+        counted = pagination.countable(queryset)
+        assert (counted.model, counted.count()) == (model, queryset.count())
+    assert pagination.countable(AidRequest.objects.filter(pk__in=answered)).count() == 3
 
 
 def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_actor, make_stance):
