@@ -12,6 +12,7 @@ from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Pagi
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models.expressions import Col
 from django.db.models.lookups import In
 from django.db.models.sql import Query
 from django.utils.functional import cached_property
@@ -43,33 +44,60 @@ def countable(queryset):
     named by a foreign key of another table (the requests with a status on a day:
     `pk__in=StatusSpan.objects.filter(…).values("request")`), the distinct keys are counted
     there: the key's constraint says each names a row, and PostgreSQL would otherwise look each
-    one up in this table (4.4 of the 5.9 ms that counting 3,377 such requests took)."""
+    one up in this table (counting 3,377 such requests took 5.2 ms, 1.6 from the keys)."""
     rows = queryset.order_by().values("pk")
-    query = queryset.query
-    if query.is_sliced or query.distinct or query.combinator or len(query.where.children) != 1:
+    keys = foreign_keys_naming(queryset)
+    if keys is None:
         return rows
+    return QuerySet(keys.model, query=keys.clone(), using=queryset.db).order_by().distinct()
+
+
+def foreign_keys_naming(queryset) -> Query | None:
+    """The subquery of `queryset`'s only condition, `pk IN (…)`, when it selects a column of
+    its own table that is a foreign key to that primary key, never empty and enforced by the
+    database; None for any other list (joined, limited, negated, combined, or counted
+    otherwise)."""
+    query, pk = queryset.query, queryset.model._meta.pk
+    joined = any(
+        query.alias_refcount[alias] for alias in query.alias_map if alias != query.base_table
+    )
+    if (
+        joined
+        or query.extra_tables
+        or query.is_sliced
+        or query.distinct
+        or query.combinator
+        or query.where.negated
+        or len(query.where.children) != 1
+        or not connections[queryset.db].features.supports_foreign_keys
+    ):
+        return None
     (condition,) = query.where.children
     if not (
         isinstance(condition, In)
+        and isinstance(condition.lhs, Col)
+        and (condition.lhs.alias, condition.lhs.target) == (query.base_table, pk)
         and isinstance(condition.rhs, Query)
-        and getattr(condition.lhs, "target", None) == queryset.model._meta.pk
-        and not query.where.negated
     ):
-        return rows
+        return None
     keys = condition.rhs
-    if keys.is_sliced or len(keys.select) != 1 or keys.annotation_select or keys.extra_select:
-        return rows
-    key = getattr(keys.select[0], "target", None)
-    if not (
-        key is not None
-        and key.many_to_one
-        and key.db_constraint
-        and not key.null
-        and key.target_field == queryset.model._meta.pk
+    if (
+        keys.is_sliced
+        or keys.combinator
+        or keys.distinct_fields
+        or keys.annotation_select
+        or keys.extra_select
+        or keys.get_external_cols()
+        or len(keys.select) != 1
     ):
-        return rows
-    names = QuerySet(keys.model, query=keys.clone(), using=queryset.db)
-    return names.order_by().distinct()
+        return None
+    (column,) = keys.select
+    if not (isinstance(column, Col) and column.alias == keys.base_table):
+        return None
+    key = column.target
+    if key.many_to_one and key.db_constraint and not key.null and key.target_field == pk:
+        return keys
+    return None
 
 
 class BadCursor(InvalidPage):

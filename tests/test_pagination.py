@@ -6,11 +6,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app import pagination
-from requests_app.models import AidRequest, AidResponse, Citation
+from requests_app.models import AidRequest, AidResponse, Citation, StatusSpan
 
 DAYS = [datetime.date(2024, 11, day) for day in (25, 26, 26, 26, 27)]
 
@@ -206,15 +207,33 @@ def test_only_rows_a_foreign_key_names_are_counted_from_its_keys(requests_, reco
             )
     answered = AidResponse.objects.values("request")
     cited = Citation.objects.filter(request__isnull=False).values("request")
+    spans = StatusSpan.objects.order_by().values("request")
+    requests = AidRequest.objects.all()
     counted_where = [
         # Each answered request once, however many answers name it.
-        (AidRequest.objects.filter(pk__in=answered), AidResponse),
-        # A key that may be empty, a sliced subquery, a second condition, a negation: the rows.
-        (AidRequest.objects.filter(pk__in=cited), AidRequest),
-        (AidRequest.objects.filter(pk__in=answered[:2]), AidRequest),
-        (AidRequest.objects.filter(pk__in=answered, title__startswith="Shells"), AidRequest),
-        (AidRequest.objects.exclude(pk__in=answered), AidRequest),
+        (requests.filter(pk__in=answered), AidResponse),
+        # Anything else counts the rows themselves: a key that may be empty, one reached
+        # through an outer join, a sliced, correlated or combined subquery, a second
+        # condition, a negation, a join on the list itself.
+        (requests.filter(pk__in=cited), AidRequest),
+        (requests.filter(pk__in=Citation.objects.values("response__request")), AidRequest),
+        (requests.filter(pk__in=answered[:2]), AidRequest),
+        (
+            requests.filter(
+                pk__in=AidResponse.objects.filter(responder=OuterRef("addressee")).values("request")
+            ),
+            AidRequest,
+        ),
+        (requests.filter(pk__in=answered.order_by().union(spans)), AidRequest),
+        (requests.filter(pk__in=answered, title__startswith="Shells"), AidRequest),
+        (requests.exclude(pk__in=answered), AidRequest),
+        (requests.filter(item__requests__pk__in=answered), AidRequest),
+        (requests.filter(pk__in=answered).alias(answer=F("responses__pk")), AidRequest),
+        (requests.filter(pk__in=answered).extra(tables=["requests_app_actor"]), AidRequest),
     ]
+    if connection.vendor == "postgresql":
+        first_of_each = AidResponse.objects.order_by("decision", "pk").distinct("decision")
+        counted_where.append((requests.filter(pk__in=first_of_each.values("request")), AidRequest))
 
     for queryset, model in counted_where:
         counted = pagination.countable(queryset)

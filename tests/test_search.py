@@ -52,7 +52,8 @@ def test_a_word_in_more_quotes_than_it_samples_finds_the_requests_of_its_first_q
     make_request, make_article, cite, monkeypatch
 ):
     """A word that many quotes hold finds the requests of its first quotes by id, the same
-    ones on every search (not the first that a scan of the table happens to meet)."""
+    ones on every search (not the first that a scan of the table happens to meet). SQLite
+    rewrites a changed row in place, so there the scan's order is already the ids'."""
     monkeypatch.setattr(AidRequest.objects.get_queryset().__class__, "MAX_MATCHES", 1)
     article = make_article("patriot-report", body="Kyiv asked for Patriot batteries again.")
     first, second, third = (make_request(f"request-{n}", title=f"Request {n}") for n in range(3))
