@@ -1,6 +1,7 @@
 """Pages that stay cheap deep into a large list: numbered pages with a count that stops being
-exact where counting would cost more than the page, and keyset pages (`cursor`) whose cost does
-not grow with depth."""
+exact where counting would cost more than the page, found from the nearest of the list's
+anchors rather than by skipping every row before them, and keyset pages (`cursor`) whose cost
+does not grow with depth."""
 
 import base64
 import binascii
@@ -11,15 +12,23 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet, Window
 from django.db.models.expressions import Col
+from django.db.models.functions import RowNumber
 from django.db.models.lookups import In
 from django.db.models.sql import Query
 from django.utils.functional import cached_property
 
+from .kept import kept_per_data_version
+
 # Lists up to this many rows are counted exactly; beyond, PostgreSQL's estimate is given and
 # marked as such (counting 100,000 rows costs more than showing a page of them).
 EXACT_COUNT_UP_TO = 10_000
+
+# A numbered page starts from the sort key of the last row before the nearest multiple of this
+# many rows (the list's anchors, kept per data version), not by skipping every row before it:
+# OFFSET read 75,000 index entries for page 3,000 of 100,000 requests (7.7 ms).
+ANCHOR_EVERY = 1_000
 
 
 def bounded_count(queryset) -> tuple[int, bool]:
@@ -166,14 +175,17 @@ class IdPaginator(Paginator):
     `rows` is the unfiltered queryset the rows are loaded from, so that a costly filter (a
     search) runs to count and to find the ids, not a third time to load them.
 
-    Numbered pages (`page`) use OFFSET; keyset pages (`cursor_page`) start after the sort key of
-    the last row seen, on the list's order with the primary key as the last tie-breaker, so
+    Numbered pages (`page`) skip at most `ANCHOR_EVERY` rows with OFFSET, from the nearest
+    anchor before them (see `anchored`); keyset pages (`cursor_page`) start after the sort key
+    of the last row seen, on the list's order with the primary key as the last tie-breaker, so
     their cost is the same at any depth and no row repeats or vanishes between pages.
     """
 
-    def __init__(self, object_list, per_page, *args, rows=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, rows=None, request=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.rows = object_list if rows is None else rows
+        # Whose data version the list's anchors are kept for; without one, pages use OFFSET.
+        self.request = request
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
@@ -194,9 +206,45 @@ class IdPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        page_ids = self.object_list.prefetch_related(None).values_list("pk", flat=True)
-        ids = list(page_ids[bottom : bottom + self.per_page])
-        return self._get_page(self._load(ids), number, self)
+        ids = self.object_list.prefetch_related(None).values_list("pk", flat=True)
+        passed = bottom // ANCHOR_EVERY
+        if passed and self.anchored:
+            anchors = kept_per_data_version(self.request, f"anchors {ids.query}", self.anchors)
+            if passed > len(anchors):
+                return self._get_page([], number, self)
+            ids = ids.filter(beyond(self.ordering, anchors[passed - 1], backwards=False))
+            bottom -= passed * ANCHOR_EVERY
+        if self.anchored:
+            ids = ids.order_by(*(key.order(backwards=False) for key in self.ordering))
+        return self._get_page(self._load(list(ids[bottom : bottom + self.per_page])), number, self)
+
+    @cached_property
+    def anchored(self) -> bool:
+        """Whether numbered pages start from the list's anchors: when a data version keeps
+        them and the list's order can be read by key (as for `cursor`). Its pages are then
+        sorted on that order, with the primary key last, near an anchor or not."""
+        if getattr(self.request, "data_version", None) is None:
+            return False
+        try:
+            return bool(self.ordering)
+        except BadCursor:
+            return False
+
+    def anchors(self) -> list[tuple]:
+        """The sort key of every `ANCHOR_EVERY`th row of the list, in order: one read of the
+        list's order by its index, numbering the rows."""
+        order = [key.order(backwards=False) for key in self.ordering]
+        names = {f"anchor_key_{i}": F(key.name) for i, key in enumerate(self.ordering)}
+        rows = (
+            self.object_list.prefetch_related(None)
+            .order_by()
+            .annotate(anchor_number=Window(RowNumber(), order_by=order), **names)
+            .annotate(anchor_remainder=F("anchor_number") % ANCHOR_EVERY)
+            .filter(anchor_remainder=0)
+            .values_list("anchor_number", *names)
+        )
+        # Sorted here: the database would sort every row it numbered, not only the anchors.
+        return [key for _, *key in sorted(rows)]
 
     def validate_number(self, number):
         # With an estimated count, a page past the estimate may still hold rows: it is shown

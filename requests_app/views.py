@@ -1,8 +1,5 @@
-import hashlib
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Prefetch, Q, Sum
@@ -38,6 +35,7 @@ from .filters import (
     ItemFilter,
     SourceArticleFilter,
 )
+from .kept import kept_per_data_version
 from .linked_data import csl_item, request_claims, script, view_citation
 from .models import (
     Action,
@@ -197,7 +195,7 @@ def browse(
 
     if not filterset.is_valid():
         return respond(None, status=400)
-    paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset)
+    paginator = IdPaginator(filterset.qs, PAGE_SIZE, rows=filterset.queryset, request=request)
     if "cursor" in request.GET:
         try:
             page = paginator.cursor_page(request.GET["cursor"])
@@ -225,17 +223,6 @@ def filter_form(request: HttpRequest, context: dict) -> str:
     for name in ("page", "cursor"):
         shown.pop(name, None)
     return kept_per_data_version(request, f"{request.path}?{shown.urlencode()}", make)
-
-
-def kept_per_data_version(request: HttpRequest, address: str, make: Callable[[], str]) -> str:
-    """HTML that depends only on the data and on `address`, made once per data version and
-    kept in the page cache (a write raises the version: the next read makes it again). Made
-    each time where no version was read (aidtracker/cache.py reads it for public pages)."""
-    version = getattr(request, "data_version", None)
-    if version is None:
-        return make()
-    key = "fragment:" + hashlib.sha256(f"{version} {address}".encode()).hexdigest()
-    return caches["pages"].get_or_set(key, make)
 
 
 # Parameters that say how to list, not what: never shown as filters.

@@ -89,6 +89,68 @@ def test_a_deep_cursor_page_runs_the_queries_of_the_first(client, requests_):
     assert len(deep_down) == len(at_start)
 
 
+def offsets(queries) -> list[int]:
+    return [int(n) for q in queries for n in re.findall(r"OFFSET (\d+)", q["sql"])]
+
+
+@pytest.mark.parametrize("ordering", [None, "-date", "status", "-status"])
+def test_numbered_pages_read_from_anchors_are_the_rows_in_order(
+    client, admin_user, requests_, monkeypatch, ordering
+):
+    """Every page of a list, read from its anchors (every 4th row here), holds the rows that
+    page shows when the whole list is read at once, with the ties on date and title too; no
+    page skips more rows than lie between two anchors."""
+    monkeypatch.setattr(pagination, "ANCHOR_EVERY", 4)
+    client.force_login(admin_user)  # fresh answers, not the page cache's
+    url = reverse("api:request-list")
+    params = {"page_size": 3, **({"ordering": ordering} if ordering else {})}
+    whole = [r["id"] for r in client.get(url, {**params, "page_size": 100}).json()["results"]]
+
+    by_page = []
+    with CaptureQueriesContext(connection) as queries:
+        for number in range(1, 9):
+            by_page += [
+                r["id"] for r in client.get(url, {**params, "page": number}).json()["results"]
+            ]
+
+    assert by_page == whole
+    assert max(offsets(queries)) < 4
+
+
+def test_a_list_s_anchors_are_read_once_a_data_version(client, admin_user, requests_, monkeypatch):
+    monkeypatch.setattr(pagination, "ANCHOR_EVERY", 4)
+    client.force_login(admin_user)
+    url = reverse("api:request-list")
+
+    def page(number: int) -> tuple[list[int], int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url, {"page_size": 3, "page": number}).json()
+        return [r["id"] for r in body["results"]], sum("ROW_NUMBER()" in q["sql"] for q in queries)
+
+    assert page(5)[1] == 1
+    assert page(6)[1] == 0  # the same data version: its anchors are kept
+
+    # The last request in the list's order becomes its first: every row moves down one place.
+    last = AidRequest.objects.order_by("made_on", "-title", "-pk").first()
+    AidRequest.objects.filter(pk=last.pk).update(made_on=datetime.date(2025, 1, 1))
+    rows, numbering = page(5)
+    whole = [r["id"] for r in client.get(url, {"page_size": 100}).json()["results"]]
+
+    assert numbering == 1  # the update raised the data version: the anchors are read again
+    assert whole[0] == last.pk
+    assert rows == whole[12:15]
+
+
+def test_without_a_data_version_numbered_pages_skip_rows_with_offset(requests_):
+    paginator = pagination.IdPaginator(AidRequest.objects.all(), 5)
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(paginator.page(4))
+
+    assert [row.pk for row in rows] == list(AidRequest.objects.values_list("pk", flat=True))[15:20]
+    assert offsets(queries) == [15]
+
+
 @pytest.mark.parametrize("cursor", ["nonsense", "W1tdXQ", "WyJ4Il0"])
 def test_a_cursor_the_list_did_not_give_answers_400_naming_it(client, requests_, cursor):
     api = client.get(reverse("api:request-list"), {"cursor": cursor})

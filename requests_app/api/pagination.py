@@ -29,11 +29,12 @@ class Pagination(PlainPagination):
     def paginate_queryset(self, queryset, request, view=None):
         # The page's rows are loaded from the view's queryset, without its filters again.
         rows = view.get_queryset() if view is not None else queryset
-        self.django_paginator_class = functools.partial(self.paginator_class, rows=rows)
+        paginator_class = functools.partial(self.paginator_class, rows=rows, request=request)
         if self.cursor_query_param not in request.query_params:
+            self.django_paginator_class = paginator_class
             return super().paginate_queryset(queryset, request, view)
         self.request = request
-        paginator = self.paginator_class(queryset, self.get_page_size(request), rows=rows)
+        paginator = paginator_class(queryset, self.get_page_size(request))
         try:
             self.page = paginator.cursor_page(request.query_params[self.cursor_query_param])
         except BadCursor as error:
