@@ -142,6 +142,19 @@ def test_a_stale_copy_saved_after_an_answer_keeps_the_derived_status(aid_request
     assert saved.summary.endswith("corrected.")
 
 
+def test_a_stale_copy_saved_plainly_keeps_the_derived_status(aid_request, record_response):
+    """In a shell or a script, with no service: save() alone."""
+    stale = AidRequest.objects.get(pk=aid_request.pk)  # loaded before the answer
+    answer = record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+
+    stale.title = "Cheongung, corrected"
+    stale.save()
+
+    saved = AidRequest.objects.get(pk=aid_request.pk)
+    assert (saved.status, saved.latest_response) == ("fulfilled", answer)
+    assert saved.title == "Cheongung, corrected"
+
+
 def test_a_stale_api_write_keeps_the_derived_status(
     api, curator, token_for, aid_request, record_response, monkeypatch
 ):

@@ -263,6 +263,21 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
         self.latest_response = latest
         self.status = latest.status if latest else self.Status.PENDING
 
+    # Written only by what derives them (services.request_refresh_status, with update_fields).
+    DERIVED_FIELDS = ("status", "latest_response")
+
+    def save(self, **kwargs) -> None:
+        """A plain save() of a request already stored leaves its derived fields as they are:
+        an instance loaded before an answer was recorded (in a shell, a script) would put the
+        old status back."""
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+        super().save(**kwargs)
+
 
 class AidResponseQuerySet(FactQuerySet):
     def disputed(self, day=None):
