@@ -5,7 +5,8 @@ The data version (DataVersion) is raised by the database in the writer's transac
 write to a curated table (requests_app/triggers.py), and records when. Every public read gets an
 `ETag` made of the data version, the day (some pages say "for 16 months" or "in force now"),
 the address and who asks, and a `Last-Modified` of the last write (or the day's start); a
-repeated read that sends either back answers 304 without running the view. Anonymous answers
+repeated read that sends either back answers 304, without running the view where its answer
+is known to be 200 (`answered_before_the_view`). Anonymous answers
 are kept under the same tag, so a write by any path is visible on the next read, and a cached
 answer goes out through the same middleware as a fresh one (security headers included).
 
@@ -13,6 +14,7 @@ Query parameters that no page or endpoint reads are dropped before the view sees
 cannot make an address uncached, nor end up in the links of a cached page.
 """
 
+import datetime
 import hashlib
 import math
 from email.utils import format_datetime, parsedate_to_datetime
@@ -53,7 +55,6 @@ KEPT_HEADERS = (
     "Allow",
     "Content-Language",
     "ETag",
-    "Last-Modified",
     "Link",
 )
 PAGING_PARAMETERS = {"page", "page_size", "cursor", "format"}
@@ -141,8 +142,10 @@ def current_copy(request: HttpRequest, tag: str, last_modified) -> str | None:
                 return value
         return None
     since = request.headers.get("If-Modified-Since")
+    if since is None or last_modified is None:
+        return None
     try:
-        current = since is not None and last_modified <= parsedate_to_datetime(since)
+        current = last_modified <= parsedate_to_datetime(since)
     except (TypeError, ValueError):
         current = False
     return tag if current else None
@@ -190,22 +193,18 @@ class PublicReadCacheMiddleware:
         # For what views keep per data version, and the release their citations name.
         request.data_version, request.latest_release = version, release
         now = timezone.now()
-        start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)
+        last_modified = settled_change(changed_at, now)
         tag = entity_tag(request, version, now)
         anonymous = reader(request) == ""
+        copy = current_copy(request, tag, last_modified)
+        hit = self.cache.get(tag) if anonymous else None
 
         stored = None
-        copy = current_copy(request, tag, last_modified)
-        if copy is not None:
-            stored = HttpResponseNotModified()
-            stored["ETag"] = f'"{copy}"'
-            stored["Last-Modified"] = format_datetime(last_modified, usegmt=True)
-        elif anonymous:
-            hit = self.cache.get(tag)
-            if hit is not None:
-                stored = HttpResponse(hit[0], headers=hit[1])
-                stored["X-Cache"] = "hit"
+        if copy is not None and answered_before_the_view(request, hit):
+            stored = not_modified(copy, last_modified)
+        elif hit is not None:
+            stored = dated(HttpResponse(hit[0], headers=hit[1]), last_modified)
+            stored["X-Cache"] = "hit"
         if stored is not None:
             if anonymous and request.path.startswith("/api/"):
                 stored = throttled(request) or stored
@@ -217,9 +216,47 @@ class PublicReadCacheMiddleware:
         # A record's detail already carries its version, for If-Match: the tag follows it.
         version_tag = response.get("ETag", "").strip('"')
         response["ETag"] = f'"{version_tag}.{tag}"' if version_tag else f'"{tag}"'
-        response["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+        dated(response, last_modified)
         if anonymous and shareable(request, response):
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
             self.cache.set(tag, (response.content, headers))
             response["X-Cache"] = "miss"
+        if copy is not None:  # the view found the reader, and the address, as they were
+            return not_modified(copy, last_modified)
         return response
+
+
+def settled_change(changed_at, now):
+    """The `Last-Modified` of every public answer: the last write (or the day's start, since
+    some pages say "for 16 months"), in whole seconds as HTTP dates are. None while that second
+    lasts: a second write in it would leave the date unchanged, and a reader holding it would
+    be told its copy is current (If-Modified-Since) until the next write."""
+    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    last_modified = max(changed_at or start_of_day, start_of_day).replace(microsecond=0)
+    return last_modified if now >= last_modified + datetime.timedelta(seconds=1) else None
+
+
+def answered_before_the_view(request: HttpRequest, hit) -> bool:
+    """Whether the address is known to answer 200 to this reader without running the view,
+    so that a current copy gets 304 at once: its tag was given out with a 200 (the tag names
+    the data version, the address and the reader), or an answer is kept for it. A token is
+    checked by the view (it may have been revoked since), and a date names no address (a
+    missing record or a bad filter would get 304): for those, the view runs first."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return hit is not None or "If-None-Match" in request.headers
+
+
+def dated(response: HttpResponse, last_modified) -> HttpResponse:
+    """The answer with the middleware's `Last-Modified` (not a view's own, such as a feed's
+    newest entry), if it has one yet: a kept answer may have been kept before it had."""
+    del response["Last-Modified"]
+    if last_modified is not None:
+        response["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+    return response
+
+
+def not_modified(copy: str, last_modified) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response["ETag"] = f'"{copy}"'
+    return dated(response, last_modified)

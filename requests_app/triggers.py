@@ -17,13 +17,23 @@ new facts recompute it, whatever path wrote them.
 from django.apps import apps
 
 VERSION_TABLE = "requests_app_dataversion"
-# Makes the version's row if a flush emptied the table, then counts the write and its time
-# (the Last-Modified of every page).
-BUMP = (
-    f"INSERT INTO {VERSION_TABLE} (id, number) VALUES (1, 0) ON CONFLICT (id) DO NOTHING; "
-    f"UPDATE {VERSION_TABLE} SET number = number + 1, changed_at = CURRENT_TIMESTAMP "
-    "WHERE id = 1;"
-)
+# The time of the write, never earlier than the last one's (the Last-Modified of every page
+# must not go back): PostgreSQL's CURRENT_TIMESTAMP is when the transaction began, which can be
+# before a write another transaction committed meanwhile; SQLite's has whole seconds.
+WRITTEN_AT = {
+    "postgresql": "GREATEST(changed_at, clock_timestamp())",
+    "sqlite": "max(coalesce(changed_at, ''), strftime('%Y-%m-%d %H:%M:%f', 'now'))",
+}
+
+
+def bump(vendor: str) -> str:
+    """SQL that makes the version's row if a flush emptied the table, then counts the write
+    and its time."""
+    return (
+        f"INSERT INTO {VERSION_TABLE} (id, number) VALUES (1, 0) ON CONFLICT (id) DO NOTHING; "
+        f"UPDATE {VERSION_TABLE} SET number = number + 1, changed_at = {WRITTEN_AT[vendor]} "
+        "WHERE id = 1;"
+    )
 
 
 def versioned_tables() -> list[str]:
@@ -46,7 +56,7 @@ def install(connection) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION aidtracker_data_version_bump() RETURNS trigger "
-                f"LANGUAGE plpgsql AS $$ BEGIN {BUMP} RETURN NULL; END $$"
+                f"LANGUAGE plpgsql AS $$ BEGIN {bump(connection.vendor)} RETURN NULL; END $$"
             )
         # An early migration runs this before later tables exist: post_migrate comes back.
         existing = set(connection.introspection.table_names(cursor))
@@ -66,7 +76,7 @@ def install(connection) -> None:
                     cursor.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
                     cursor.execute(
                         f'CREATE TRIGGER "{trigger}" AFTER {event} ON "{table}" '
-                        f"FOR EACH ROW BEGIN {BUMP} END"
+                        f"FOR EACH ROW BEGIN {bump(connection.vendor)} END"
                     )
 
 

@@ -2,15 +2,18 @@
 changes; a cached answer leaves with every header a fresh one gets."""
 
 import datetime
+import time
+from email.utils import format_datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from knox.models import AuthToken
 
 from aidtracker import cache
-from requests_app.models import AidResponse
+from requests_app.models import AidResponse, DataVersion
 
 NOV_28 = datetime.date(2024, 11, 28)
 
@@ -51,8 +54,20 @@ def test_a_write_makes_the_old_tag_stale(client, aid_request, record_response):
     assert response["ETag"] != tag
 
 
-def test_if_modified_since_answers_304_until_the_next_write(client, aid_request, record_response):
+def later_than_the_last_write(monkeypatch, seconds: float) -> datetime.datetime:
+    """Make the middleware's clock read `seconds` after the last write; the write's time."""
+    written = DataVersion.objects.state()[1]
+    monkeypatch.setattr(
+        cache.timezone, "now", lambda: written + datetime.timedelta(seconds=seconds)
+    )
+    return written
+
+
+def test_if_modified_since_answers_304_until_the_next_write(
+    client, aid_request, record_response, monkeypatch
+):
     url = reverse("tracker:feed")
+    later_than_the_last_write(monkeypatch, 1.5)
     last_modified = client.get(url)["Last-Modified"]
 
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
@@ -62,6 +77,62 @@ def test_if_modified_since_answers_304_until_the_next_write(client, aid_request,
     # date alone, which is why the ETag is checked first.
     stale = "Mon, 01 Jan 2024 00:00:00 GMT"
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=stale).status_code == 200
+
+
+def test_no_date_is_given_in_the_second_of_the_last_write(client, aid_request, monkeypatch):
+    """A second write in that second would keep the date: a reader holding it would be told
+    its copy is current until the write after."""
+    url = reverse("api:request-list")
+    written = later_than_the_last_write(monkeypatch, 0)
+    in_its_second = written.replace(microsecond=999_999)
+    monkeypatch.setattr(cache.timezone, "now", lambda: in_its_second)
+    date = format_datetime(written.replace(microsecond=0), usegmt=True)
+
+    response = client.get(url, HTTP_IF_MODIFIED_SINCE=date)
+
+    assert response.status_code == 200
+    assert not response.has_header("Last-Modified")
+    later_than_the_last_write(monkeypatch, 1)
+    assert client.get(url)["Last-Modified"] == date
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=date).status_code == 304
+
+
+def test_each_write_is_dated_later_than_the_last(aid_request, record_response):
+    """In the writer's transaction, at the time of the write: PostgreSQL's CURRENT_TIMESTAMP
+    is when the transaction began, and a page's date went back after a long transaction."""
+    before = DataVersion.objects.state()[1]
+    time.sleep(0.01)
+    record_response(aid_request, AidResponse.Decision.DECLINED, NOV_28)
+
+    assert DataVersion.objects.state()[1] > before
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/requests/999999/", 404),
+        ("/api/v1/requests/999999/", 404),
+        ("/api/v1/requests/?status=nonsense", 400),
+        ("/requests/?as_of=notaday", 400),
+    ],
+)
+def test_a_date_gets_304_only_where_the_answer_would_be_200(client, aid_request, url, status):
+    someday = "Fri, 01 Jan 2100 00:00:00 GMT"
+
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=someday).status_code == status
+
+
+def test_a_revoked_token_gets_401_whatever_it_sends(api, curator, token_for, aid_request):
+    token = token_for(curator)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    url = reverse("api:request-list")
+    first = api.get(url)
+    assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    AuthToken.objects.filter(user=curator).delete()
+
+    assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 401
+    assert api.get(url, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT").status_code == 401
 
 
 def test_a_tag_from_another_day_is_stale(client, aid_request, monkeypatch):
