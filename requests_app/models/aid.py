@@ -270,7 +270,8 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
         """A plain save() of a request already stored leaves its derived fields as they are:
         an instance loaded before an answer was recorded (in a shell, a script) would put the
         old status back."""
-        if kwargs.get("update_fields") is None and not self._state.adding:
+        stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
+        if kwargs.get("update_fields") is None and stored:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
