@@ -49,6 +49,22 @@ def test_a_patch_with_a_stale_if_match_answers_412_and_keeps_the_first(as_curato
     assert AidRequest.objects.get(pk=aid_request.pk).title == "First"
 
 
+def test_an_edit_saved_in_a_shell_makes_an_earlier_read_stale(as_curator, ukraine):
+    """save() alone, with no service, counts a version too."""
+    url = reverse("api:actor-detail", args=["ukraine"])
+    tag = as_curator.get(url)["ETag"]
+
+    in_a_shell = Actor.objects.get(slug="ukraine")
+    in_a_shell.description = "Edited in a shell."
+    in_a_shell.save()
+
+    late = as_curator.patch(url, {"description": "From the API."}, format="json", HTTP_IF_MATCH=tag)
+    assert late.status_code == 412
+    ukraine.refresh_from_db()
+    assert (ukraine.description, ukraine.version) == ("Edited in a shell.", 2)
+    assert in_a_shell.version == 2
+
+
 def test_a_stale_response_edit_through_its_own_service_answers_412(
     as_curator, aid_request, record_response
 ):

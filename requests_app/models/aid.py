@@ -205,6 +205,8 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
 
     objects = AidRequestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_document", "first_reported_on"])
+    # Written only by services.request_refresh_status.
+    DERIVED_FIELDS = ("status", "latest_response")
 
     class Meta:
         # The id last: rows that tie on date and title keep their place between pages.
@@ -262,22 +264,6 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
         """Set the status from the latest decisive response (none: pending)."""
         self.latest_response = latest
         self.status = latest.status if latest else self.Status.PENDING
-
-    # Written only by what derives them (services.request_refresh_status, with update_fields).
-    DERIVED_FIELDS = ("status", "latest_response")
-
-    def save(self, **kwargs) -> None:
-        """A plain save() of a request already stored leaves its derived fields as they are:
-        an instance loaded before an answer was recorded (in a shell, a script) would put the
-        old status back."""
-        stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
-        if kwargs.get("update_fields") is None and stored:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.DERIVED_FIELDS
-            ]
-        super().save(**kwargs)
 
 
 class AidResponseQuerySet(FactQuerySet):

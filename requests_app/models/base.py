@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, router, transaction
 from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -266,8 +266,36 @@ class TimeStampedModel(models.Model):
         help_text="Goes up by one at every save; an edit of an older version is refused.",
     )
 
+    # Columns written only by what derives them (a service, with update_fields).
+    DERIVED_FIELDS: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    def save(self, **kwargs) -> None:
+        """A plain save() of a stored record (in a shell, a script; the services name the
+        fields they write) counts a version, as the services do, so that an edit from a copy
+        read before it is refused (If-Match); and it leaves the derived fields alone, which a
+        copy loaded before they changed would put back (a request's status, from an answer
+        recorded since)."""
+        stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
+        if kwargs.get("update_fields") is not None or not stored:
+            super().save(**kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            saved = type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk)
+            version = saved.values_list("version", flat=True).first()
+            if version is None:  # deleted meanwhile: saved anew
+                super().save(**kwargs)
+                return
+            self.version = version + 1
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+            super().save(**kwargs)
 
     def clean(self) -> None:
         # Text holds no NUL characters: PostgreSQL cannot store them, and no source has them.
