@@ -375,3 +375,20 @@ def test_a_conflict_linked_to_an_answer_returns_that_answer_to_draft(
 
     denied.refresh_from_db()
     assert denied.review_state == "draft"
+
+
+def test_a_copy_saved_plainly_keeps_a_question_asked_since(aid_request, second_reader):
+    """In a shell or a script, save() alone writes what curators write, never the review."""
+    stale = AidRequest.objects.get(pk=aid_request.pk)  # loaded before the question
+    review(aid_request, second_reader, "questioned", "Which minister?")
+
+    stale.title = "Cheongung, corrected"
+    stale.save()
+
+    saved = AidRequest.objects.get(pk=aid_request.pk)
+    assert (saved.title, saved.review_state, saved.review_note) == (
+        "Cheongung, corrected",
+        "questioned",
+        "Which minister?",
+    )
+    assert saved.version == stale.version == 3  # made, questioned, corrected

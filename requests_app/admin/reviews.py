@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from .. import services
 from ..models import FACTS, Actor
-from ..models.base import ReviewState
-from ..services.records import curated_fields
+from ..models.base import ReviewState, curated_fields
 from ..text.quotes import InContext, quote_in_context
 
 # How many facts of each kind the queue shows at once, those waiting longest first.

@@ -205,8 +205,6 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
 
     objects = AidRequestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_document", "first_reported_on"])
-    # Written only by services.request_refresh_status.
-    DERIVED_FIELDS = ("status", "latest_response")
 
     class Meta:
         # The id last: rows that tie on date and title keep their place between pages.

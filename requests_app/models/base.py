@@ -255,6 +255,15 @@ def review_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+def curated_fields(record) -> list[str]:
+    """The columns a curator writes: the editable ones (derived ones are not editable)."""
+    return [
+        field.name
+        for field in record._meta.concrete_fields
+        if field.editable and not field.primary_key
+    ]
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, help_text="When this record was created.")
     updated_at = models.DateTimeField(
@@ -266,20 +275,17 @@ class TimeStampedModel(models.Model):
         help_text="Goes up by one at every save; an edit of an older version is refused.",
     )
 
-    # Columns written only by what derives them (a service, with update_fields).
-    DERIVED_FIELDS: tuple[str, ...] = ()
-
     class Meta:
         abstract = True
 
     def save(self, **kwargs) -> None:
         """A plain save() of a stored record (in a shell, a script; the services name the
         fields they write) counts a version, as the services do, so that an edit from a copy
-        read before it is refused (If-Match); and it leaves the derived fields alone, which a
-        copy loaded before they changed would put back (a request's status, from an answer
-        recorded since)."""
+        read before it is refused (If-Match); and it writes only what curators write, never
+        what the services derive (a request's status, a fact's review), which a copy loaded
+        before they changed would put back."""
         stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
-        if kwargs.get("update_fields") is not None or not stored:
+        if kwargs.get("update_fields") is not None or kwargs.get("force_insert") or not stored:
             super().save(**kwargs)
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -290,12 +296,9 @@ class TimeStampedModel(models.Model):
                 super().save(**kwargs)
                 return
             self.version = version + 1
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.DERIVED_FIELDS
-            ]
-            super().save(**kwargs)
+            deferred = self.get_deferred_fields()  # (as Django writes only the loaded ones)
+            written = [name for name in curated_fields(self) if name not in deferred]
+            super().save(update_fields=[*written, "version", "updated_at"], **kwargs)
 
     def clean(self) -> None:
         # Text holds no NUL characters: PostgreSQL cannot store them, and no source has them.

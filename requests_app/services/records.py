@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from alerts import events
 
 from ..models import CURATED, FACTS, Actor, AidRequest, AidResponse, Citation
-from ..models.base import REVIEW_FIELDS, ReviewState
+from ..models.base import REVIEW_FIELDS, ReviewState, curated_fields
 from .history import requests_history_refresh, requests_reported_by
 
 
@@ -84,15 +84,6 @@ def _store(record, expected_version: int | None, also: Iterable[str] = ()) -> No
         # belong to the function that derives them, and a record loaded before they changed
         # must not put their old values back.
         record.save(update_fields=[*curated_fields(record), *also, "version", "updated_at"])
-
-
-def curated_fields(record) -> list[str]:
-    """The columns a curator writes: the editable ones (derived ones are not editable)."""
-    return [
-        field.name
-        for field in record._meta.concrete_fields
-        if field.editable and not field.primary_key
-    ]
 
 
 def _saved_values(record) -> dict | None:
