@@ -10,7 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from requests_app.models import Actor, AidRequest, Citation
+from requests_app import services
+from requests_app.models import Actor, AidRequest, AidResponse, Citation
+from tests.conftest import WIRE_BODY
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -140,3 +142,64 @@ def test_a_fixture_account_with_a_password_loads_nothing(db, fixture_copy):
 
     assert not User.objects.exists()
     assert not Actor.objects.exists()
+
+
+def derived() -> list:
+    """What the services derive: each request's status, latest answer and reported history."""
+    return sorted(
+        (request.slug, request.status, request.latest_response_id, spans)
+        for request in AidRequest.objects.all()
+        for spans in [list(request.spans.values_list("status", "known_from"))]
+    )
+
+
+def test_django_loaddata_of_the_seed_fixtures_derives_what_the_services_would(db):
+    """Fixtures without timestamps load as they are (the database dates them), and what a
+    raw save skips is derived afterwards, in the same transaction."""
+    call_command("loaddata", *sorted(FIXTURES.glob("*.json")), verbosity=0)
+    loaded = derived()
+
+    cheongung = AidRequest.objects.get(item__slug="cheongung", mode="purchase")
+    assert cheongung.status == AidRequest.Status.DECLINED
+    assert cheongung.created_at is not None
+    services.requests_derive(request_ids=AidRequest.objects.values_list("pk", flat=True))
+    assert derived() == loaded
+
+
+def answer_loaded(tmp_path, aid_request: AidRequest, cited: bool = True) -> None:
+    """Load, with Django's loaddata, a refusal of `aid_request` (id 9001, no timestamps)."""
+    wire = Citation.objects.filter(source__slug="wire-report").first().source
+    fields = {"responder": aid_request.addressee_id, "responded_on": "2024-11-28"}
+    answer = {"slug": "declined-by-fixture", "request": aid_request.pk, "decision": "declined"}
+    rows = [{"model": "requests_app.aidresponse", "pk": 9001, "fields": answer | fields}]
+    if cited:
+        quote = {"source": wire.pk, "quote": WIRE_BODY, "response": 9001}
+        rows.append({"model": "requests_app.citation", "fields": quote})
+    fixture = tmp_path / "answer.json"
+    fixture.write_text(json.dumps(rows))
+    call_command("loaddata", str(fixture), verbosity=0)
+
+
+def test_an_answer_loaded_with_loaddata_gives_its_request_a_status(aid_request, tmp_path):
+    answer_loaded(tmp_path, aid_request)
+
+    aid_request.refresh_from_db()
+    assert (aid_request.status, aid_request.latest_response_id) == ("declined", 9001)
+    assert list(aid_request.spans.values_list("status", flat=True)) == ["declined"]
+
+
+def test_an_answer_moved_by_loaddata_leaves_its_first_request_pending(
+    make_request, aid_request, tmp_path
+):
+    answer_loaded(tmp_path, aid_request)
+    created = AidResponse.objects.get(pk=9001).created_at
+    other = make_request("another-request", title="Shells, to buy")
+
+    answer_loaded(tmp_path, other, cited=False)
+
+    aid_request.refresh_from_db()
+    other.refresh_from_db()
+    assert (aid_request.status, aid_request.latest_response) == ("pending", None)
+    assert list(aid_request.spans.values_list("status", flat=True)) == ["pending"]
+    assert (other.status, other.latest_response_id) == ("declined", 9001)
+    assert AidResponse.objects.get(pk=9001).created_at == created  # a row replaced keeps it

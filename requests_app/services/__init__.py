@@ -4,7 +4,7 @@ come here, so a rule is applied the same way whichever door a change comes throu
 from .articles import article_import
 from .fixtures import FixtureError, fixtures_load
 from .records import StaleEdit, citation_delete, record_delete, record_save
-from .requests import request_refresh_status, response_delete, response_save
+from .requests import request_refresh_status, requests_derive, response_delete, response_save
 from .reviews import fact_review
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "record_delete",
     "record_save",
     "request_refresh_status",
+    "requests_derive",
     "response_delete",
     "response_save",
 ]

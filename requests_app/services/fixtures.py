@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ..models import FACTS, AidRequest
 from ..models.base import REVIEW_FIELDS
-from .requests import request_refresh_status
+from .requests import requests_derive
 
 
 class FixtureError(Exception):
@@ -105,6 +105,5 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
     uncited = [str(fact) for model in FACTS for fact in model.objects.uncited()]
     if uncited:
         raise FixtureError(f"Facts without a citation: {'; '.join(uncited[:20])}")
-    for aid_request in AidRequest.objects.all():
-        request_refresh_status(aid_request=aid_request)
+    requests_derive(request_ids=AidRequest.objects.values_list("pk", flat=True))
     return counts

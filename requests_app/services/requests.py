@@ -30,6 +30,13 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
     return aid_request
 
 
+def requests_derive(*, request_ids: Iterable[int]) -> None:
+    """Derive again what the services derive on a write (status, latest answer, reported
+    history) for these requests: rows written as they were given (loaddata) skip the services."""
+    for pk in sorted(set(request_ids)):
+        request_refresh_status(aid_request=AidRequest(pk=pk))
+
+
 @transaction.atomic
 def response_save(
     *,
