@@ -231,3 +231,14 @@ def test_postgresql_keeps_every_government_in_its_statistics(db):
         )
         targets = dict(cursor.fetchall())
     assert targets == {"requester_id": 1000, "addressee_id": 1000}
+
+
+def test_an_empty_list_of_ids_leaves_its_condition_out(cheongung_request):
+    """A word that matches no item adds no condition on items: PostgreSQL would test an empty
+    array on every row the other conditions found."""
+    rows = AidRequest.objects.filter(one_of("pk", [cheongung_request.pk]) | one_of("item", []))
+
+    assert list(rows) == [cheongung_request]
+    conditions = str(rows.query).split(" WHERE ")[1]
+    assert "item_id" not in conditions
+    assert not AidRequest.objects.filter(one_of("pk", [])).exists()

@@ -59,8 +59,10 @@ def one_of(column: str, ids: list[int]) -> Q:
     planned once for any ids, and that plan looks each row up in the array item by item (the
     search's page of ids took 5.5 ms at 100,000 requests, 2.4 ms planned for the ids it has,
     where PostgreSQL hashes the array). Written from integers, the array cannot carry SQL.
-    SQLite, which has no arrays, gets the list."""
-    if connection.vendor != "postgresql":
+    SQLite, which has no arrays, gets the list, as does an empty list, which Django leaves out
+    of an OR: as an empty array, PostgreSQL tested it on every row the other conditions found
+    (a search's count from 3.6 to 4.1 ms at 100,000 requests)."""
+    if not ids or connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
     text = ",".join(str(int(i)) for i in ids)
     array = RawSQL(f"'{{{text}}}'::bigint[]", (), output_field=ArrayField(models.BigIntegerField()))
