@@ -6,9 +6,10 @@ write to a curated table (requests_app/triggers.py), and records when. Every pub
 `ETag` made of the data version, the day (some pages say "for 16 months" or "in force now"),
 the address and who asks, and a `Last-Modified` of the last write (or the day's start); a
 repeated read that sends either back answers 304, without running the view where its answer
-is known to be 200 (`answered_before_the_view`). Anonymous answers
-are kept under the same tag, so a write by any path is visible on the next read, and a cached
-answer goes out through the same middleware as a fresh one (security headers included).
+is known to be 200 (`answered_before_the_view`); HEAD gets the tag GET gets, as its headers
+are GET's. Anonymous answers are kept under the same tag (and the method), so a write by any
+path is visible on the next read, and a cached answer goes out through the same middleware as
+a fresh one (security headers included).
 
 Query parameters that no page or endpoint reads are dropped before the view sees them: they
 cannot make an address uncached, nor end up in the links of a cached page.
@@ -122,7 +123,6 @@ def entity_tag(request: HttpRequest, version: int, now) -> str:
         (
             str(version),
             now.date().isoformat(),
-            request.method,
             request.build_absolute_uri(),
             request.META.get("HTTP_ACCEPT", ""),
             reader(request),
@@ -197,7 +197,8 @@ class PublicReadCacheMiddleware:
         tag = entity_tag(request, version, now)
         anonymous = reader(request) == ""
         copy = current_copy(request, tag, last_modified)
-        hit = self.cache.get(tag) if anonymous else None
+        key = f"{request.method}.{tag}"
+        hit = self.cache.get(key) if anonymous else None
 
         stored = None
         if copy is not None and answered_before_the_view(request, hit):
@@ -219,7 +220,7 @@ class PublicReadCacheMiddleware:
         dated(response, last_modified)
         if anonymous and shareable(request, response):
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-            self.cache.set(tag, (response.content, headers))
+            self.cache.set(key, (response.content, headers))
             response["X-Cache"] = "miss"
         if copy is not None:  # the view found the reader, and the address, as they were
             return not_modified(copy, last_modified)

@@ -159,6 +159,16 @@ def test_signed_in_readers_get_304_on_their_own_tags(client, admin_user, aid_req
     assert client.get(url, HTTP_IF_NONE_MATCH=anonymous_tag).status_code == 200
 
 
+def test_head_gives_the_tag_of_get_and_a_get_that_sends_it_back_answers_304(client, urls):
+    """A poller may ask HEAD for the tag, then GET with it: one answer, one tag."""
+    for url in urls:
+        head = client.head(url)
+
+        assert (head.status_code, head.content) == (200, b""), url
+        assert head["ETag"] == client.get(url)["ETag"], url
+        assert client.get(url, HTTP_IF_NONE_MATCH=head["ETag"]).status_code == 304, url
+
+
 def test_a_cached_answer_carries_every_header_of_a_fresh_one(client, urls, monkeypatch):
     later_than_the_last_write(monkeypatch, 1.5)  # both dated: none in the second of a write
     for url in urls:
