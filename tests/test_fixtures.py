@@ -1,7 +1,9 @@
 """The seed fixtures load in one transaction, idempotently, and a bad fixture loads nothing."""
 
+import io
 import json
 import shutil
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -166,7 +168,7 @@ def test_django_loaddata_of_the_seed_fixtures_derives_what_the_services_would(db
     assert derived() == loaded
 
 
-def answer_loaded(tmp_path, aid_request: AidRequest, cited: bool = True) -> None:
+def answer_loaded(tmp_path, aid_request: AidRequest, cited: bool = True, **options) -> None:
     """Load, with Django's loaddata, a refusal of `aid_request` (id 9001, no timestamps)."""
     wire = Citation.objects.filter(source__slug="wire-report").first().source
     fields = {"responder": aid_request.addressee_id, "responded_on": "2024-11-28"}
@@ -177,7 +179,7 @@ def answer_loaded(tmp_path, aid_request: AidRequest, cited: bool = True) -> None
         rows.append({"model": "requests_app.citation", "fields": quote})
     fixture = tmp_path / "answer.json"
     fixture.write_text(json.dumps(rows))
-    call_command("loaddata", str(fixture), verbosity=0)
+    call_command("loaddata", str(fixture), **{"verbosity": 0, **options})
 
 
 def test_an_answer_loaded_with_loaddata_gives_its_request_a_status(aid_request, tmp_path):
@@ -203,3 +205,18 @@ def test_an_answer_moved_by_loaddata_leaves_its_first_request_pending(
     assert list(aid_request.spans.values_list("status", flat=True)) == ["pending"]
     assert (other.status, other.latest_response_id) == ("declined", 9001)
     assert AidResponse.objects.get(pk=9001).created_at == created  # a row replaced keeps it
+
+
+def test_loaddata_shows_its_progress_deriving_statuses(make_request, aid_request, tmp_path):
+    """A large dump's statuses take a while to derive: loaddata says how far it is."""
+    answer_loaded(tmp_path, aid_request)
+    other = make_request("another-request", title="Shells, to buy")
+    out = io.StringIO()
+
+    with mock.patch.object(services.requests, "DERIVED_PER_REPORT", 1):
+        answer_loaded(tmp_path, other, cited=False, verbosity=1, stdout=out)
+
+    assert out.getvalue().splitlines()[-2:] == [
+        "Derived the status and history of 1 of 2 requests",
+        "Derived the status and history of 2 of 2 requests",
+    ]

@@ -1,6 +1,6 @@
 """Writes of answers: each re-derives the status of the request it answers."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,11 +30,21 @@ def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
     return aid_request
 
 
-def requests_derive(*, request_ids: Iterable[int]) -> None:
+# How many requests `requests_derive` derives between two reports of its progress.
+DERIVED_PER_REPORT = 1_000
+
+
+def requests_derive(
+    *, request_ids: Iterable[int], report: Callable[[int, int], None] | None = None
+) -> None:
     """Derive again what the services derive on a write (status, latest answer, reported
-    history) for these requests: rows written as they were given (loaddata) skip the services."""
-    for pk in sorted(set(request_ids)):
+    history) for these requests: rows written as they were given (loaddata) skip the services.
+    `report(done, total)` hears every `DERIVED_PER_REPORT` requests, and at the end."""
+    ids = sorted(set(request_ids))
+    for done, pk in enumerate(ids, start=1):
         request_refresh_status(aid_request=AidRequest(pk=pk))
+        if report and (done % DERIVED_PER_REPORT == 0 or done == len(ids)):
+            report(done, len(ids))
 
 
 @transaction.atomic

@@ -54,4 +54,7 @@ class Command(loaddata.Command):
         finally:
             pre_save.disconnect(before)
             post_save.disconnect(after)
-        requests_derive(request_ids=touched)
+        requests_derive(request_ids=touched, report=self.derived if self.verbosity else None)
+
+    def derived(self, done: int, total: int) -> None:
+        self.stdout.write(f"Derived the status and history of {done:,} of {total:,} requests")
