@@ -61,7 +61,7 @@ def one_of(column: str, ids: list[int]) -> Q:
     where PostgreSQL hashes the array). Written from integers, the array cannot carry SQL.
     SQLite, which has no arrays, gets the list, as does an empty list, which Django leaves out
     of an OR: as an empty array, PostgreSQL tested it on every row the other conditions found
-    (a search's count from 3.6 to 4.1 ms at 100,000 requests)."""
+    (counting a search took 4.1 ms with it at 100,000 requests, 3.6 without)."""
     if not ids or connection.vendor != "postgresql":
         return Q(**{f"{column}__in": ids})
     text = ",".join(str(int(i)) for i in ids)
