@@ -108,11 +108,16 @@ def record_saved(record) -> None:
         )
 
 
-def status_changed(*, aid_request: AidRequest, before: str) -> None:
-    """Record that a request's derived status changed from `before`."""
-    _record(
-        Event.Type.REQUEST_STATUS_CHANGED,
-        aid_request,
-        about=subjects(aid_request),
-        change={"from": before, "to": aid_request.status},
+def statuses_changed(changes: list[tuple[AidRequest, str]]) -> None:
+    """Record that each request's derived status changed from the status given with it."""
+    record_type = ContentType.objects.get_for_model(AidRequest)
+    Event.objects.bulk_create(
+        Event(
+            type=Event.Type.REQUEST_STATUS_CHANGED,
+            record_type=record_type,
+            record_id=aid_request.pk,
+            subjects=subjects(aid_request),
+            change={"from": before, "to": aid_request.status},
+        )
+        for aid_request, before in changes
     )

@@ -11,8 +11,6 @@ import random
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django_countries.data import COUNTRIES
 
 from requests_app.models import (
@@ -26,7 +24,7 @@ from requests_app.models import (
     PolicyStance,
     SourceArticle,
 )
-from requests_app.services.history import requests_history_refresh
+from requests_app.services import requests_derive
 
 FIRST_DAY = datetime.date(2014, 1, 1)
 DAYS = (datetime.date(2025, 12, 31) - FIRST_DAY).days
@@ -261,26 +259,13 @@ class Generator:
             self.report(f"  {made:>8,} requests, {responded:,} responses, {cited:,} citations")
 
     def derive_statuses(self) -> None:
-        """Every request's status from its latest decisive response: the service's rule, in SQL."""
-        latest = (
-            AidResponse.objects.filter(request=OuterRef("pk"))
-            .exclude(decision=AidResponse.Decision.NO_COMMENT)
-            .order_by("-responded_on", "-pk")
-        )
-        synthetic = AidRequest.objects.filter(slug__startswith="syn-")
-        synthetic.update(latest_response=Subquery(latest.values("pk")[:1]))
-        synthetic.update(
-            status=Coalesce(
-                Subquery(
-                    AidResponse.objects.filter(pk=OuterRef("latest_response")).values("decision")
-                ),
-                Value(AidRequest.Status.PENDING),
-            )
-        )
-        self.report("  statuses derived from responses")
-        ids = synthetic.values_list("pk", flat=True)
-        requests_history_refresh(request_ids=ids.iterator())
-        self.report("  reported histories derived")
+        """Every request's status, latest answer and reported history, as the services derive
+        them for fixtures and imports."""
+        ids = AidRequest.objects.filter(slug__startswith="syn-").values_list("pk", flat=True)
+        requests_derive(request_ids=ids, report=self.derived)
+
+    def derived(self, done: int, total: int) -> None:
+        self.report(f"  {done:>8,} of {total:,} requests derived")
 
     def run(self) -> None:
         steps = [

@@ -213,7 +213,7 @@ def test_loaddata_shows_its_progress_deriving_statuses(make_request, aid_request
     other = make_request("another-request", title="Shells, to buy")
     out = io.StringIO()
 
-    with mock.patch.object(services.requests, "DERIVED_PER_REPORT", 1):
+    with mock.patch.object(services.requests, "BATCH", 1):
         answer_loaded(tmp_path, other, cited=False, verbosity=1, stdout=out)
 
     assert out.getvalue().splitlines()[-2:] == [

@@ -8,11 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts.models import Event as Outbox
 from requests_app import services
-from requests_app.models import Actor, AidRequest, AidResponse, Citation, Event
+from requests_app.models import Actor, AidRequest, AidResponse, Citation, Event, StatusSpan
 from requests_app.services import records
 
 
@@ -128,6 +131,58 @@ def test_moving_an_answer_to_another_request_re_derives_both_statuses(
     assert (aid_request.status, other.status) == ("pending", "declined")
     assert AidResponse.objects.get().request == other
     assert AidRequest.objects.get(pk=other.pk).latest_response == answer
+
+
+def derive_all() -> int:
+    """Derive every request again; the number of queries it took."""
+    with CaptureQueriesContext(connection) as captured:
+        services.requests_derive(request_ids=AidRequest.objects.values_list("pk", flat=True))
+    return len(captured)
+
+
+def answered_requests(make_request, record_response, count: int, start: int = 0) -> None:
+    """`count` requests, each with two answers written as loaddata writes them: underived."""
+    for number in range(start, start + count):
+        aid_request = make_request(f"request-{number}", title=f"Request {number}")
+        for day, decision in [(1, "under_consideration"), (2, "declined")]:
+            record_response(aid_request, decision, datetime.date(2024, 12, day))
+    AidRequest.objects.update(status="pending", latest_response=None)
+    StatusSpan.objects.all().delete()
+
+
+def test_deriving_statuses_takes_as_many_queries_for_many_requests_as_for_a_few(
+    make_request, record_response
+):
+    answered_requests(make_request, record_response, 2)
+    few = derive_all()
+
+    answered_requests(make_request, record_response, 20, start=2)
+
+    assert derive_all() == few
+    assert set(AidRequest.objects.values_list("status", flat=True)) == {"declined"}
+    assert StatusSpan.objects.filter(status="declined").count() == 22
+
+
+def test_deriving_writes_only_the_requests_that_changed_with_their_history_and_events(
+    make_request, record_response
+):
+    answered_requests(make_request, record_response, 3)
+    AidRequest.objects.filter(slug="request-0").update(status="declined")  # only the answer
+    derive_all()
+    statuses = Outbox.objects.filter(type="request.status_changed").order_by("created_at")
+    first = [(event.record_id, event.change) for event in statuses]
+    written = {r.pk: (r.updated_at, r.history.count()) for r in AidRequest.objects.all()}
+
+    derive_all()
+
+    assert [r.status for r in AidRequest.objects.all()] == ["declined"] * 3
+    assert first[-2:] == [
+        (pk, {"from": "pending", "to": "declined"})
+        for pk in AidRequest.objects.exclude(slug="request-0").values_list("pk", flat=True)
+    ]
+    assert AidRequest.objects.get(slug="request-0").history.first().latest_response_id
+    assert {r.pk: (r.updated_at, r.history.count()) for r in AidRequest.objects.all()} == written
+    assert Outbox.objects.filter(type="request.status_changed").count() == len(first)
 
 
 def test_a_stale_copy_saved_after_an_answer_keeps_the_derived_status(aid_request, record_response):

@@ -6,7 +6,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from bench.management.commands import generate_synthetic
-from requests_app import services
 from requests_app.models import AidRequest, AidResponse, Citation, PolicyStance, SourceArticle
 from requests_app.text.quotes import quote_in_text
 
@@ -41,14 +40,18 @@ def test_every_quote_occurs_in_its_article(db):
         assert quote_in_text(citation.quote, citation.source.body)
 
 
-def test_statuses_are_what_the_service_derives(db):
+def test_each_status_is_that_of_the_latest_decisive_answer(db):
     generate(40)
-    generated = {r.pk: (r.status, r.latest_response_id) for r in AidRequest.objects.all()}
 
-    for aid_request in AidRequest.objects.all():
-        services.request_refresh_status(aid_request=aid_request)
-
-    assert {r.pk: (r.status, r.latest_response_id) for r in AidRequest.objects.all()} == generated
+    for aid_request in AidRequest.objects.prefetch_related("responses"):
+        answers = sorted(
+            (answer.responded_on, answer.pk, answer.decision)
+            for answer in aid_request.responses.all()
+            if answer.decision != AidResponse.Decision.NO_COMMENT
+        )
+        _, latest, decision = answers[-1] if answers else (None, None, "pending")
+        assert (aid_request.status, aid_request.latest_response_id) == (decision, latest)
+        assert aid_request.spans.exists()
 
 
 def test_the_same_seed_gives_the_same_data(db):
