@@ -210,6 +210,19 @@ def test_a_stale_copy_saved_plainly_keeps_the_derived_status(aid_request, record
     assert saved.title == "Cheongung, corrected"
 
 
+def test_a_copy_of_an_answered_request_starts_pending(aid_request, record_response):
+    """In a shell, as Django's documentation copies a record."""
+    record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+    copy = AidRequest.objects.get(pk=aid_request.pk)
+    copy.pk, copy._state.adding, copy.slug = None, True, "a-copy"
+
+    copy.save()
+
+    saved = AidRequest.objects.get(slug="a-copy")
+    assert (saved.status, saved.latest_response) == ("pending", None)
+    assert AidRequest.objects.get(pk=aid_request.pk).status == "fulfilled"
+
+
 def test_a_stale_api_write_keeps_the_derived_status(
     api, curator, token_for, aid_request, record_response, monkeypatch
 ):
