@@ -57,14 +57,18 @@ def _keys(keys) -> set[str]:
     return {f"{kind}:{pk}" for kind, pk in keys if pk is not None}
 
 
-def _record(event_type: str, record, *, about: list[str], change: dict | None = None) -> None:
-    Event.objects.create(
+def _event(event_type: str, record, *, about: list[str], change: dict | None = None) -> Event:
+    return Event(
         type=event_type,
         record_type=ContentType.objects.get_for_model(record),
         record_id=record.pk,
         subjects=about,
         change=change or {},
     )
+
+
+def _record(event_type: str, record, *, about: list[str], change: dict | None = None) -> None:
+    _event(event_type, record, about=about, change=change).save()
 
 
 def _before(record):
@@ -110,13 +114,11 @@ def record_saved(record) -> None:
 
 def statuses_changed(changes: list[tuple[AidRequest, str]]) -> None:
     """Record that each request's derived status changed from the status given with it."""
-    record_type = ContentType.objects.get_for_model(AidRequest)
     Event.objects.bulk_create(
-        Event(
-            type=Event.Type.REQUEST_STATUS_CHANGED,
-            record_type=record_type,
-            record_id=aid_request.pk,
-            subjects=subjects(aid_request),
+        _event(
+            Event.Type.REQUEST_STATUS_CHANGED,
+            aid_request,
+            about=subjects(aid_request),
             change={"from": before, "to": aid_request.status},
         )
         for aid_request, before in changes

@@ -76,6 +76,48 @@ def test_concurrent_responses_leave_the_status_of_the_latest(transactional_db, m
     assert (aid_request.status, aid_request.latest_response_id) == (latest.decision, latest.pk)
 
 
+@only_postgresql
+def test_answers_moved_both_ways_at_once_do_not_deadlock(
+    transactional_db, make_request, record_response
+):
+    first, second = make_request("first"), make_request("second", title="Shells, to buy")
+    answers = {
+        first.pk: record_response(first, "declined", datetime.date(2024, 12, 1)),
+        second.pk: record_response(second, "fulfilled", datetime.date(2024, 12, 2)),
+    }
+    rounds = 10
+    start = threading.Barrier(2)
+    errors = []
+
+    def move(answer: AidResponse, to: int) -> None:
+        home = answer.request_id
+        try:
+            for number in range(rounds):  # there and back, while the other goes back and there
+                start.wait()
+                answer.refresh_from_db()
+                answer.request_id = home if number % 2 else to
+                services.response_save(response=answer)
+        except Exception as error:  # reported below, with the other thread's
+            errors.append(error)
+            start.abort()
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=move, args=(answers[first.pk], second.pk)),
+        threading.Thread(target=move, args=(answers[second.pk], first.pk)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    for aid_request in (first, second):  # an even number of moves: each answer is back
+        aid_request.refresh_from_db()
+        assert aid_request.latest_response == answers[aid_request.pk]
+
+
 # ----------------------------------------------------------------- a database of the test's own
 
 

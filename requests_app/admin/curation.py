@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import FACTS, Actor, Citation, SourceArticle
-from ..models.base import REVIEW_FIELDS
+from ..models.base import REVIEW_FIELDS, locked
 
 # One date format across the admin, the one the API, fixtures and commands use. The calendar
 # widget writes it too (static/admin/iso-dates.js).
@@ -107,13 +107,8 @@ class VersionedForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is not None and self.saves_record():
             # Locked until this save commits: no other save can slip in between.
-            current = (
-                type(self.instance)
-                .objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            rows = locked(type(self.instance).objects.filter(pk=self.instance.pk))
+            current = rows.values_list("version", flat=True).first()
             if current is not None and cleaned.get("opened_version") != current:
                 raise ValidationError(str(services.StaleEdit(self.instance)), code="stale")
         return cleaned

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models, router, transaction
+from django.db import connection, connections, models, router, transaction
 from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -292,7 +292,7 @@ class TimeStampedModel(models.Model):
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            saved = type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk)
+            saved = locked(type(self)._base_manager.using(using).filter(pk=self.pk))
             version = saved.values_list("version", flat=True).first()
             if version is None:  # deleted meanwhile: saved anew
                 super().save(**kwargs)
@@ -330,6 +330,30 @@ class SluggedModel(TimeStampedModel):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+def locked(queryset):
+    """`queryset`, its rows locked until the transaction ends as a write locks them (FOR NO KEY
+    UPDATE: a new answer or citation may still name them), after the data version's row.
+
+    Every write raises that version (a trigger) and holds its row until it commits. A writer
+    that locked a record first could wait for the version while the version's holder waited,
+    at its commit, for that record (two answers moved each way at once deadlocked): taken
+    first, the version lets writers in one after the other. SQLite, which lets one writer in
+    at a time, locks no rows."""
+    rows = queryset.select_for_update(no_key=True)
+    version_lock(rows.db)
+    return rows
+
+
+def version_lock(using: str) -> None:
+    """Lock the data version's row for the rest of the transaction, before anything else it
+    writes (see `locked`)."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {DataVersion._meta.db_table} WHERE id = 1 FOR NO KEY UPDATE"
+            )
 
 
 class DataVersionQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ fact, or of its citations, returns the fact to draft, to await a second reader."
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from alerts import events
 
 from ..models import CURATED, FACTS, Actor, AidRequest, AidResponse, Citation
-from ..models.base import REVIEW_FIELDS, ReviewState, curated_fields
+from ..models.base import REVIEW_FIELDS, ReviewState, curated_fields, locked, version_lock
 from .history import requests_history_refresh, requests_reported_by
 
 
@@ -66,15 +66,12 @@ def _store(record, expected_version: int | None, also: Iterable[str] = ()) -> No
     """Validate and save one record, counting its version, with the derived fields named in
     `also`; a stale edit is refused."""
     record.full_clean(exclude=["slug"] if not getattr(record, "slug", True) else None)
-    current = None
-    if record.pk is not None:
-        current = (
-            type(record).objects.select_for_update().filter(pk=record.pk).values("version").first()
-        )
-        if current is not None:
-            if expected_version not in (None, current["version"]):
-                raise StaleEdit(record)
-            record.version = current["version"] + 1
+    rows = locked(type(record).objects.filter(pk=record.pk))  # (and the version, if it is new)
+    current = rows.values("version").first() if record.pk is not None else None
+    if current is not None:
+        if expected_version not in (None, current["version"]):
+            raise StaleEdit(record)
+        record.version = current["version"] + 1
     if hasattr(record, "slug") and not record.slug:
         _save_with_new_slug(record)
     elif current is None:
@@ -141,11 +138,11 @@ def review_fields_save(fact, reason: str, user=None) -> None:
 def review_lapse(*, fact, reason: str = "its citations changed") -> None:
     """Return a reviewed or questioned fact to draft: something its second reader read (its
     citations, by default) has changed since."""
-    locked = type(fact).objects.select_for_update().filter(pk=fact.pk).first()
-    if locked is None or locked.review_state == ReviewState.DRAFT:
+    stored = locked(type(fact).objects.filter(pk=fact.pk)).first()
+    if stored is None or stored.review_state == ReviewState.DRAFT:
         return
-    review_clear(locked)
-    review_fields_save(locked, f"Back to draft: {reason}")
+    review_clear(stored)
+    review_fields_save(stored, f"Back to draft: {reason}")
 
 
 def _save_with_new_slug(record) -> None:
@@ -235,6 +232,7 @@ def record_delete(*, record) -> None:
     for name in PROTECTED_LINKS.get(type(record), ()):
         if linked := set(getattr(record, name).all()):
             raise ProtectedError(f"“{record}” cannot be deleted: {name} name it.", linked)
+    version_lock(router.db_for_write(type(record)))
     _containers_touch(type(record), type(record).objects.filter(pk=record.pk), timezone.now())
     reported = requests_reported_by(record)
     record.delete()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alerts import events
 
 from ..models import AidRequest, AidResponse, Citation
+from ..models.base import locked
 from .history import requests_history_refresh
 from .records import record_delete, record_save, review_lapse
 
@@ -35,16 +36,15 @@ def requests_derive(
 
 
 def _derive(ids: list[int]) -> None:
-    # Lock the requests, always in the same order, so that concurrent writers of their answers
-    # derive one after the other and never wait on each other.
-    locked = list(AidRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    # Concurrent writers of their answers derive them one after the other (see `locked`).
+    requests = list(locked(AidRequest.objects.filter(pk__in=ids).order_by("pk")))
     latest: dict[int, AidResponse] = {}
     answers = AidResponse.objects.filter(request__in=ids).decisive().only("request", "decision")
     for answer in answers:
         latest.setdefault(answer.request_id, answer)
     now = timezone.now()
     changed, statuses_changed = defaultdict(list), []
-    for aid_request in locked:
+    for aid_request in requests:
         before = (aid_request.status, aid_request.latest_response_id)
         aid_request.take_status_from(latest.get(aid_request.pk))
         if (aid_request.status, aid_request.latest_response_id) != before:
@@ -64,10 +64,11 @@ def _derive(ids: list[int]) -> None:
     requests_history_refresh(request_ids=ids)
 
 
-def request_refresh_status(*, aid_request: AidRequest) -> AidRequest:
+def request_refresh_status(*, aid_request: AidRequest, also: Iterable[int] = ()) -> AidRequest:
     """Derive one request's status from its latest decisive answer (none: pending), and its
-    reported history; `aid_request` is given what was derived."""
-    requests_derive(request_ids=[aid_request.pk])
+    reported history (and those of the requests `also` names, locked with it in id order);
+    `aid_request` is given what was derived."""
+    requests_derive(request_ids=[aid_request.pk, *also])
     aid_request.refresh_from_db(fields=["status", "latest_response", "updated_at"])
     return aid_request
 
@@ -94,9 +95,8 @@ def response_save(
     AidResponse.objects.filter(pk__in=linked ^ linked_before).update(updated_at=timezone.now())
     for pk in linked ^ linked_before:
         review_lapse(fact=AidResponse(pk=pk), reason="a conflicting report was linked or unlinked")
-    request_refresh_status(aid_request=response.request)
-    if before is not None and before.request_id != response.request_id:
-        request_refresh_status(aid_request=before.request)
+    moved_from = [] if before is None else [before.request_id]
+    request_refresh_status(aid_request=response.request, also=moved_from)
     return response
 
 

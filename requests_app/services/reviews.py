@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import FACTS
-from ..models.base import REVIEW_FIELDS, REVIEW_REASON, ReviewState
+from ..models.base import REVIEW_FIELDS, REVIEW_REASON, ReviewState, locked
 from .records import StaleEdit, review_fields_save, showing_touch
 
 
@@ -25,18 +25,18 @@ def fact_review(*, fact, reviewer, state: str, note: str = "", expected_version=
     note = note.strip()
     if state == ReviewState.QUESTIONED and not note:
         raise ValidationError({"review_note": "Say what is questioned: the curator reads it."})
-    locked = type(fact).objects.select_for_update().get(pk=fact.pk)
-    if expected_version not in (None, locked.version):
-        raise StaleEdit(locked)
+    stored = locked(type(fact).objects.filter(pk=fact.pk)).get()
+    if expected_version not in (None, stored.version):
+        raise StaleEdit(stored)
     if type(fact).objects.filter(pk=fact.pk).edited_by(reviewer).exists():
         raise ValidationError(
             "You created or edited this fact or its citations: its second reader must be "
             "another curator."
         )
-    locked.review_state, locked.review_note = state, note
-    locked.reviewed_by, locked.reviewed_at = reviewer, timezone.now()
-    review_fields_save(locked, f"{REVIEW_REASON}{state}", reviewer)
-    showing_touch(locked)
+    stored.review_state, stored.review_note = state, note
+    stored.reviewed_by, stored.reviewed_at = reviewer, timezone.now()
+    review_fields_save(stored, f"{REVIEW_REASON}{state}", reviewer)
+    showing_touch(stored)
     for field in [*REVIEW_FIELDS, "version", "updated_at"]:
-        setattr(fact, field, getattr(locked, field))
+        setattr(fact, field, getattr(stored, field))
     return fact
