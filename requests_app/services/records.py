@@ -66,7 +66,7 @@ def _store(record, expected_version: int | None, also: Iterable[str] = ()) -> No
     """Validate and save one record, counting its version, with the derived fields named in
     `also`; a stale edit is refused."""
     record.full_clean(exclude=["slug"] if not getattr(record, "slug", True) else None)
-    rows = locked(type(record).objects.filter(pk=record.pk))  # (and the version, if it is new)
+    rows = locked(type(record).objects.filter(pk=record.pk))  # the version even for a new one
     current = rows.values("version").first() if record.pk is not None else None
     if current is not None:
         if expected_version not in (None, current["version"]):

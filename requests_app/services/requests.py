@@ -55,8 +55,8 @@ def _derive(ids: list[int]) -> None:
     # One UPDATE per status, each latest answer picked in SQL as above: a CASE per row
     # (`bulk_update`) costs seconds for a batch the generator makes.
     newest = AidResponse.objects.filter(request=OuterRef("pk")).decisive().values("pk")[:1]
-    for status, requests in changed.items():
-        AidRequest.objects.filter(pk__in=[each.pk for each in requests]).update(
+    for status, group in changed.items():
+        AidRequest.objects.filter(pk__in=[each.pk for each in group]).update(
             status=status, latest_response=Subquery(newest), updated_at=now
         )
     AidRequest.history.bulk_history_create(chain(*changed.values()), update=True)
