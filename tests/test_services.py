@@ -213,9 +213,12 @@ def test_a_stale_copy_saved_plainly_keeps_the_derived_status(aid_request, record
     assert saved.title == "Cheongung, corrected"
 
 
-def test_a_copy_of_an_answered_request_starts_pending(aid_request, record_response):
+def test_a_copy_of_an_answered_and_read_request_starts_as_a_new_one(
+    aid_request, record_response, make_user
+):
     """In a shell, as Django's documentation copies a record."""
     record_response(aid_request, "fulfilled", datetime.date(2024, 12, 1))
+    services.fact_review(fact=aid_request, reviewer=make_user("second-reader"), state="reviewed")
     copy = AidRequest.objects.get(pk=aid_request.pk)
     copy.pk, copy._state.adding, copy.slug = None, True, "a-copy"
 
@@ -223,7 +226,10 @@ def test_a_copy_of_an_answered_request_starts_pending(aid_request, record_respon
 
     saved = AidRequest.objects.get(slug="a-copy")
     assert (saved.status, saved.latest_response) == ("pending", None)
-    assert AidRequest.objects.get(pk=aid_request.pk).status == "fulfilled"
+    assert (saved.review_state, saved.reviewed_by, saved.version) == ("draft", None, 1)
+    original = AidRequest.objects.get(pk=aid_request.pk)
+    assert (original.status, original.review_state) == ("fulfilled", "reviewed")
+    assert original.version > 1
 
 
 def test_a_stale_api_write_keeps_the_derived_status(

@@ -232,6 +232,18 @@ class Reviewable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, **kwargs) -> None:
+        """A new fact awaits its second reader: a copy of a read one (saved with pk = None)
+        was read by nobody."""
+        if self.pk is None:
+            self.clear_review()
+        super().save(**kwargs)
+
+    def clear_review(self) -> None:
+        """Set the review back to draft, on the instance."""
+        self.review_state, self.review_note = ReviewState.DRAFT, ""
+        self.reviewed_by, self.reviewed_at = None, None
+
 
 # The fields of a fact's review: written by the review service and by fixtures only.
 REVIEW_FIELDS = ["review_state", "reviewed_by", "reviewed_at", "review_note"]
@@ -287,6 +299,8 @@ class TimeStampedModel(models.Model):
         what the services derive (a request's status, a fact's review), which a copy loaded
         before they changed would put back."""
         stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
+        if self.pk is None:  # a copy starts where a new record starts
+            self.version = 1
         if kwargs.get("update_fields") is not None or kwargs.get("force_insert") or not stored:
             super().save(**kwargs)
             return

@@ -119,12 +119,6 @@ def _facts_cited(citation: Citation, saved: dict | None) -> list:
     return facts
 
 
-def review_clear(fact) -> None:
-    """Set a fact's review back to draft, on the instance."""
-    fact.review_state, fact.review_note = ReviewState.DRAFT, ""
-    fact.reviewed_by, fact.reviewed_at = None, None
-
-
 def review_fields_save(fact, reason: str, user=None) -> None:
     """Save a fact's review fields alone, counting a version, with `reason` in its history
     (and `user`, where no request names one)."""
@@ -141,7 +135,7 @@ def review_lapse(*, fact, reason: str = "its citations changed") -> None:
     stored = locked(type(fact).objects.filter(pk=fact.pk)).first()
     if stored is None or stored.review_state == ReviewState.DRAFT:
         return
-    review_clear(stored)
+    stored.clear_review()
     review_fields_save(stored, f"Back to draft: {reason}")
 
 
@@ -208,7 +202,7 @@ def record_save(
         saved is None or (changed and saved["review_state"] != ReviewState.DRAFT)
     )
     if lapses:
-        review_clear(record)
+        record.clear_review()
     _store(record, expected_version, also=REVIEW_FIELDS if lapses else ())
     for name, values in related.items():
         getattr(record, name).set(values)
