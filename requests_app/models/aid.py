@@ -239,13 +239,11 @@ class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
     def get_absolute_url(self) -> str:
         return reverse("tracker:request-detail", args=[self.pk])
 
-    def save(self, **kwargs) -> None:
-        """A new request has no answers yet, so it is pending, whatever the instance says: a
-        copy of an answered request (saved with pk = None) would otherwise keep its status and
-        an answer of the request it was copied from (services.requests_derive owns both)."""
-        if self.pk is None:
-            self.take_status_from(None)
-        super().save(**kwargs)
+    def start_anew(self) -> None:
+        """A new request has no answers yet: pending (a copy of an answered one would keep an
+        answer of the request it was copied from; services.requests_derive owns both)."""
+        self.take_status_from(None)
+        super().start_anew()
 
     @property
     def made_on_display(self) -> str:

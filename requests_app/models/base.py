@@ -232,12 +232,10 @@ class Reviewable(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, **kwargs) -> None:
-        """A new fact awaits its second reader: a copy of a read one (saved with pk = None)
-        was read by nobody."""
-        if self.pk is None:
-            self.clear_review()
-        super().save(**kwargs)
+    def start_anew(self) -> None:
+        """A new fact awaits its second reader: a copy of a read one was read by nobody."""
+        self.clear_review()
+        super().start_anew()
 
     def clear_review(self) -> None:
         """Set the review back to draft, on the instance."""
@@ -299,8 +297,8 @@ class TimeStampedModel(models.Model):
         what the services derive (a request's status, a fact's review), which a copy loaded
         before they changed would put back."""
         stored = not self._state.adding and self.pk is not None  # (pk = None: save a copy)
-        if self.pk is None:  # a copy starts where a new record starts
-            self.version = 1
+        if self.pk is None:
+            self.start_anew()
         if kwargs.get("update_fields") is not None or kwargs.get("force_insert") or not stored:
             super().save(**kwargs)
             return
@@ -315,6 +313,12 @@ class TimeStampedModel(models.Model):
             deferred = self.get_deferred_fields()  # (as Django writes only the loaded ones)
             written = [name for name in curated_fields(self) if name not in deferred]
             super().save(update_fields=[*written, "version", "updated_at"], **kwargs)
+
+    def start_anew(self) -> None:
+        """Give a record about to be stored for the first time what any new one starts with,
+        whatever the instance carries: a copy (saved with pk = None, as Django copies) keeps
+        what the services own of the record it copies. Models add what they own."""
+        self.version = 1
 
     def clean(self) -> None:
         # Text holds no NUL characters: PostgreSQL cannot store them, and no source has them.
