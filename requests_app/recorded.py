@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 
 from .linked_data import view_citation
 from .models import CURATED, AidRequest, AidResponse, DataRelease, StatusSpan
-from .triggers import _earliest_report
+from .triggers import _earliest_report, _request_words
 
 PRIMARY = "default"
 # What a curator sees of an edit is its fields; these only count it.
@@ -88,13 +88,6 @@ def _history_columns(model) -> set[str]:
     return {field.column for field in model.history.model._meta.concrete_fields}
 
 
-# The columns each stored search document is made of.
-SEARCHED = {
-    "requests_app.AidRequest": ("title", "summary"),
-    "requests_app.Citation": ("quote", "quote_translation"),
-}
-
-
 def _column(connection, model, field) -> str:
     """The SQL of one column of `model` as it stood, read from its pinned history row `h`."""
     if field.column in _history_columns(model):
@@ -103,9 +96,8 @@ def _column(connection, model, field) -> str:
         # Derived from the pinned citations and articles, as the database derives it today.
         return _earliest_report(model, "h")
     if field.name == "search_document" and connection.vendor == "postgresql":
-        # As the triggers of migrations 0014 and 0021 make it, from the words as they stood.
-        text = " || ' ' || ".join(f"coalesce(h.{c}, '')" for c in SEARCHED[model._meta.label])
-        return f"aidtracker_search_document({text})"
+        # As the database makes it today, from the words and quotes as they stood.
+        return _request_words("h")
     return "NULL"
 
 
@@ -113,9 +105,14 @@ def _statements(connection, moment: datetime.datetime) -> list[str]:
     """The temporary views of every curated table as it stood at `moment`, in an order where
     each view reads only views made before it (PostgreSQL binds names when a view is made)."""
     at = _literal(connection, moment)
-    # Articles and citations first: each fact's first report is read from them.
+    # Articles and citations first: each fact's first report is read from them; then answers,
+    # whose quotes are among their requests' words.
+    first = ["sourcearticle", "citation", "aidresponse"]
     ordered = sorted(
-        CURATED, key=lambda model: model._meta.model_name not in {"sourcearticle", "citation"}
+        CURATED,
+        key=lambda model: first.index(model._meta.model_name)
+        if model._meta.model_name in first
+        else len(first),
     )
     statements = []
     for model in ordered:

@@ -1,4 +1,5 @@
-"""What the database keeps by itself: the data version, and when each fact was first reported.
+"""What the database keeps by itself: the data version, when each fact was first reported, and
+the words each request is searched by.
 
 The data version is raised by the database itself on every write to a curated table or a
 data release.
@@ -11,7 +12,8 @@ migrate, because SQLite drops a table's triggers when a migration rebuilds the t
 
 Each fact's `first_reported_on` (the publication date of the earliest article citing it), which
 `as_of` views filter on, is kept the same way: triggers on citations, on articles' dates and on
-new facts recompute it, whatever path wrote them.
+new facts recompute it, whatever path wrote them. So is each request's `search_document` on
+PostgreSQL: the words of its title, summary and quotes, which `q` looks up in one index.
 """
 
 from django.apps import apps
@@ -177,10 +179,94 @@ def first_reported_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
     return triggers
 
 
+def _request_words(row: str) -> str:
+    """SQL of the words `row` of requests is searched by: its title and summary, and the quotes
+    (with their translations) of its citations and of its answers' citations."""
+    from .models import AidResponse, Citation
+
+    citation, response = Citation._meta.db_table, AidResponse._meta.db_table
+    quotes = (
+        f'SELECT c.id, c.quote, c.quote_translation FROM "{citation}" c '
+        f"WHERE c.request_id = {row}.id UNION ALL "
+        f'SELECT c.id, c.quote, c.quote_translation FROM "{citation}" c '
+        f'JOIN "{response}" a ON a.id = c.response_id WHERE a.request_id = {row}.id'
+    )
+    return (
+        f"aidtracker_search_document(concat_ws(' ', {row}.title, {row}.summary, "
+        "(SELECT string_agg(concat_ws(' ', q.quote, q.quote_translation), ' ' ORDER BY q.id) "
+        f"FROM ({quotes}) q)))"
+    )
+
+
+def search_document_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
+    """(name, table, when it runs, body) of every trigger that keeps a request's
+    `search_document` on PostgreSQL: the words of its title, summary and quotes (see
+    `_request_words`), so that a search word is one lookup in one index.
+
+    As `first_reported_on` is kept: the request computes it on every insert and every write of
+    its title, summary or the column itself; a statement writing citations, or moving answers
+    to other requests, writes the column of the requests it touches, once each. SQLite, which
+    searches by substring, keeps none."""
+    from .models import AidRequest, AidResponse, Citation
+
+    if vendor != "postgresql":
+        return []
+    request, citation = AidRequest._meta.db_table, Citation._meta.db_table
+    response = AidResponse._meta.db_table
+
+    def touch(requests: str) -> str:
+        return f'UPDATE "{request}" SET search_document = NULL WHERE id IN ({requests});'
+
+    def quoted(rows: str) -> str:
+        """The requests that the citations among `rows` quote, themselves or by an answer."""
+        return touch(
+            f"SELECT request_id FROM {rows} UNION "
+            f'SELECT a.request_id FROM {rows} r JOIN "{response}" a ON a.id = r.response_id'
+        )
+
+    triggers = [
+        (
+            "aidrequest_search_document",
+            request,
+            f'BEFORE INSERT OR UPDATE OF title, summary, search_document ON "{request}" '
+            "FOR EACH ROW",
+            f"NEW.search_document := {_request_words('NEW')}; RETURN NEW;",
+        ),
+        (
+            "aidresponse_words_update",
+            response,
+            f'AFTER UPDATE ON "{response}" REFERENCING {CHANGED_ROWS["UPDATE"]} '
+            "FOR EACH STATEMENT",
+            touch(
+                "SELECT unnest(ARRAY[o.request_id, n.request_id]) FROM old_rows o "
+                "JOIN new_rows n ON n.id = o.id WHERE n.request_id <> o.request_id"
+            ),
+        ),
+    ]
+    for event, rows in (
+        ("INSERT", ["new_rows"]),
+        ("DELETE", ["old_rows"]),
+        ("UPDATE", ["old_rows", "new_rows"]),
+    ):
+        when = f'AFTER {event} ON "{citation}" REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT'
+        body = " ".join(quoted(changed) for changed in rows)
+        triggers.append((f"citation_words_{event.lower()}", citation, when, body))
+    return triggers
+
+
 def install_first_reported(connection) -> None:
     """Create (or re-create) the triggers that keep `first_reported_on`."""
+    _install(connection, first_reported_triggers(connection.vendor))
+
+
+def install_search_documents(connection) -> None:
+    """Create (or re-create) the triggers that keep requests' `search_document`."""
+    _install(connection, search_document_triggers(connection.vendor))
+
+
+def _install(connection, triggers: list[tuple[str, str, str, str]]) -> None:
     with connection.cursor() as cursor:
-        for name, table, when, body in first_reported_triggers(connection.vendor):
+        for name, table, when, body in triggers:
             if connection.vendor == "postgresql":
                 function = f"aidtracker_{name}"
                 returns = "" if "RETURN" in body else " RETURN NULL;"
@@ -223,3 +309,4 @@ def install_after_migrate(sender, using: str, **kwargs) -> None:
     if apps.is_installed("requests_app"):
         install(connections[using])
         install_first_reported(connections[using])
+        install_search_documents(connections[using])

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -31,8 +31,8 @@ from .items import Item
 class AidRequestQuerySet(FactQuerySet):
     # More words than this in a search add cost, not precision.
     MAX_SEARCH_TERMS = 8
-    # A word matches at most this many actors, items or quoted requests: a word in every
-    # record narrows nothing, and listing them all would cost more than the search.
+    # A word matches at most this many actors or items: a word in every name narrows nothing,
+    # and listing them all would cost more than the search.
     MAX_MATCHES = 500
 
     def search(self, text: str):
@@ -40,21 +40,18 @@ class AidRequestQuerySet(FactQuerySet):
         their citations (and their answers' citations) or the quotes' translations, or in the
         name or any alias of their requester, addressee, voice or item.
 
-        Matching actors and items, and the requests whose quotes (or their answers' quotes)
-        match, are looked up first, so that each word becomes a few conditions on indexed
-        columns that PostgreSQL combines from its indexes; the words of requests and of quotes
-        are read from their stored, indexed documents (see `words_matching`).
+        Matching actors and items are looked up first, so that each word becomes a few
+        conditions on indexed columns that PostgreSQL combines from its indexes; the words of a
+        request and of its quotes are read from its stored, indexed document (see
+        `words_matching` and `triggers.search_document_triggers`).
         """
         queryset = self
-        quotes = self.model.citations.rel.related_model.objects
         most = self.MAX_MATCHES
         for term in text.split()[: self.MAX_SEARCH_TERMS]:
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:most])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:most])
-            quoted = quotes.filter(words_matching(term, "quote", "quote_translation"))
             queryset = queryset.filter(
-                words_matching(term, "title", "summary")
-                | one_of("pk", self.quoted_in(quoted, most))
+                words_matching(term, self.containing(term))
                 | one_of("requester", actors)
                 | one_of("addressee", actors)
                 | one_of("voiced_by", actors)
@@ -62,31 +59,18 @@ class AidRequestQuerySet(FactQuerySet):
             )
         return queryset
 
-    @staticmethod
-    def quoted_in(quotes, most: int) -> list[int]:
-        """The requests of the first `2 * most` quotes by id (or of the answers they quote), up
-        to `most` of them: the same on every search. Unordered, they were whichever a scan of
-        the table met first, and PostgreSQL starts a scan of a large table where the last one
-        stopped, so a word in most quotes found other requests each time it was searched.
-
-        Not of every quote the word is in: the distinct requests of the 400,000 quotes with
-        "system" took 200 ms to sort; and two quotes a request, not four, since reading 2,000
-        rows for a word as common as a country's name ("Hong": 2,675 quotes) cost more than
-        the rest of the search at 100,000 requests. The quotes are read first and their
-        answers' requests after, each from its own index: joined, the first quotes of a common
-        word were read in the order of their answers (13 ms for "5")."""
-        found = list(quotes.order_by("pk").values_list("request", "response")[: 2 * most])
-        answers = [response for _, response in found if response is not None]
-        asked = dict(
-            AidResponse.objects.filter(one_of("pk", answers))
-            .order_by()
-            .values_list("pk", "request")
-            if answers
-            else ()
+    def containing(self, text: str) -> Q:
+        """Requests with `text` inside their title or summary, or inside a quote (or its
+        translation) of theirs or of their answers, ignoring case."""
+        quotes = self.model.citations.rel.related_model.objects.filter(
+            Q(quote__icontains=text) | Q(quote_translation__icontains=text)
         )
-        # A quote of another kind of fact (a contribution, an event) cites neither.
-        cited = (request or asked.get(response) for request, response in found)
-        return [pk for pk in dict.fromkeys(cited) if pk is not None][:most]
+        return (
+            Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Exists(quotes.filter(request=OuterRef("pk")))
+            | Exists(quotes.filter(response__request=OuterRef("pk")))
+        )
 
     def contested(self, day=None):
         """Requests that are disputed, or whose answers are; as reported by `day`, if given."""

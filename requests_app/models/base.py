@@ -1,8 +1,7 @@
 """Building blocks shared by the domain models: timestamps, versions, slugs as natural keys."""
 
 import datetime
-from functools import cache, reduce
-from operator import or_
+from functools import cache
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -18,23 +17,22 @@ from .releases import DataRelease
 
 
 class SearchDocumentField(SearchVectorField):
-    """A row's words (a request's title and summary, a quote and its translation) as
-    PostgreSQL's full-text search reads them, with the character pairs of its Korean, Japanese
-    and Chinese words, stored and indexed; a trigger keeps it (migrations 0014 and 0021), so no
-    write path can leave it stale. SQLite, which searches by substring, keeps an empty text
-    column."""
+    """A row's words (a request's title, summary and quotes) as PostgreSQL's full-text search
+    reads them, with the character pairs of its Korean, Japanese and Chinese words, stored and
+    indexed; triggers keep it (`requests_app.triggers`), so no write path can leave it stale.
+    SQLite, which searches by substring, keeps an empty text column."""
 
     def db_type(self, connection):
         return super().db_type(connection) if connection.vendor == "postgresql" else "text"
 
 
-def words_matching(term: str, *columns: str) -> Q:
-    """Rows with `term` in one of `columns`, ignoring case. On PostgreSQL, from the row's stored
-    `search_document`: as a whole word, or, in a script written without spaces inside compounds
-    (Korean: 천궁을, 지대공미사일), as the pairs of characters it is made of, then as a substring
-    of the columns, which only the rows the pairs found are read for (docs/performance.md says
-    why). On SQLite, as a substring."""
-    substring = reduce(or_, (Q(**{f"{column}__icontains": term}) for column in columns))
+def words_matching(term: str, substring: Q) -> Q:
+    """Rows with `term` among their words, ignoring case; `substring` finds the rows that hold
+    it inside one of their words. On PostgreSQL, from the row's stored `search_document`: as a
+    whole word, or, in a script written without spaces inside compounds (Korean: 천궁을,
+    지대공미사일), as the pairs of characters it is made of, then by `substring`, which only
+    the rows the pairs found are read for (docs/performance.md says why). On SQLite, by
+    `substring`."""
     if connection.vendor != "postgresql":
         return substring
     if not is_unspaced(term):

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from ..text.quotes import divergence, quote_in_text
 from .actors import Actor
-from .base import SearchDocumentField, SluggedModel, SlugQuerySet, TimeStampedModel
+from .base import SluggedModel, SlugQuerySet, TimeStampedModel
 from .dates import format_partial_date, precision_constraint, precision_field
 
 
@@ -200,12 +200,8 @@ class Citation(TimeStampedModel):
     action = models.ForeignKey(
         "Action", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
-    search_document = SearchDocumentField(
-        null=True, editable=False, serialize=False, help_text="Kept by the database."
-    )
-
     objects = CitationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "pk"]
