@@ -51,7 +51,7 @@ class AidRequestQuerySet(FactQuerySet):
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:most])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:most])
             queryset = queryset.filter(
-                words_matching(term, self.containing(term))
+                words_matching(term, self._containing(term))
                 | one_of("requester", actors)
                 | one_of("addressee", actors)
                 | one_of("voiced_by", actors)
@@ -59,7 +59,7 @@ class AidRequestQuerySet(FactQuerySet):
             )
         return queryset
 
-    def containing(self, text: str) -> Q:
+    def _containing(self, text: str) -> Q:
         """Requests with `text` inside their title or summary, or inside a quote (or its
         translation) of theirs or of their answers, ignoring case."""
         quotes = self.model.citations.rel.related_model.objects.filter(
