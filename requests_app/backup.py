@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 
 from .models import CURATED, Citation
+from .models.base import version_lock
 
 FORMAT = "aidtracker-backup"
 # 1: records only (before headers and checksums); 2: a header, the records, a trailer.
@@ -220,6 +221,7 @@ def import_data(path: Path, report: Callable[[str], None], unchecked: bool = Fal
             "The database is not empty: restore into a new one (migrate it, and restore before "
             "creating any account)."
         )
+    version_lock(connection.alias)
     loaded, deferred = 0, []
     try:
         kinds = {Group, User, *CURATED, *history_models()}

@@ -9,10 +9,12 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from requests_app import services
-from requests_app.models import AidResponse, Citation
+from requests_app.models import Actor, AidResponse, Citation, DataVersion
+from requests_app.triggers import VERSION_TABLE
 
 from .servers import (
     BASE,
@@ -116,6 +118,56 @@ def test_answers_moved_both_ways_at_once_do_not_deadlock(
     for aid_request in (first, second):  # an even number of moves: each answer is back
         aid_request.refresh_from_db()
         assert aid_request.latest_response == answers[aid_request.pk]
+
+
+@only_postgresql
+@pytest.mark.parametrize("command", ["load_seed", "loaddata", "import_data"])
+def test_a_loader_waits_for_the_data_version_before_it_writes(transactional_db, command, tmp_path):
+    """Loaders lock the data version before their first row, as every writer does: a curator's
+    write that holds it makes the loader wait, and never waits for rows the loader holds (each
+    write raises the version, so a loader that wrote first would then wait for the curator)."""
+    arguments = {"loaddata": ["fixtures/10_actors.json"], "load_seed": []}.get(command)
+    if command == "import_data":
+        call_command("load_seed", verbosity=0)
+        backup = tmp_path / "backup.jsonl"
+        call_command("export_data", str(backup), verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+        arguments = [str(backup)]
+    DataVersion.objects.get_or_create(pk=1)  # a flush leaves no row to lock
+    curator = connections.create_connection(DEFAULT_DB_ALIAS)
+    curator.set_autocommit(False)
+    curator.cursor().execute(f"SELECT 1 FROM {VERSION_TABLE} WHERE id = 1 FOR NO KEY UPDATE")
+    errors = []
+
+    def load() -> None:
+        try:
+            call_command(command, *arguments, verbosity=0)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    waiting = []
+    for _ in range(300):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            waiting = [query for (query,) in cursor.fetchall()]
+        if waiting:
+            break
+        time.sleep(0.05)
+    curator.rollback()
+    curator.close()
+    loader.join()
+
+    assert errors == []
+    assert Actor.objects.filter(slug="ukraine").exists()
+    assert len(waiting) == 1 and "FOR NO KEY UPDATE" in waiting[0]
+    assert VERSION_TABLE in waiting[0]
 
 
 # ----------------------------------------------------------------- a database of the test's own

@@ -7,11 +7,11 @@ from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 
 from ..models import FACTS, AidRequest
-from ..models.base import REVIEW_FIELDS
+from ..models.base import REVIEW_FIELDS, version_lock
 from .requests import requests_derive
 
 
@@ -86,8 +86,10 @@ def fixtures_load(*, paths: list[Path], report=None) -> Counter:
     """Load fixtures with natural keys, all or nothing, saving only what changed.
 
     Every object is validated as the admin would (quotes must occur in their article), and
-    request statuses are derived afterwards from the responses loaded.
+    request statuses are derived afterwards from the responses loaded. The data version is
+    locked first, as every writer locks it (`models.base.locked`).
     """
+    version_lock(router.db_for_write(AidRequest))
     counts: Counter = Counter()
     now = timezone.now()
     for path in paths:

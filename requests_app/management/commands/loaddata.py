@@ -13,7 +13,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from requests_app.models import AidRequest, AidResponse
-from requests_app.models.base import TimeStampedModel
+from requests_app.models.base import TimeStampedModel, version_lock
 from requests_app.services import requests_derive
 from requests_app.services.history import requests_reported_by
 
@@ -31,6 +31,7 @@ class Command(loaddata.Command):
     def loaddata(self, fixture_labels) -> None:
         if self.using != DEFAULT_DB_ALIAS:
             raise CommandError("Fixtures load into the default database: the others follow it.")
+        version_lock(self.using)  # inside loaddata's transaction, before any row is written
         now = timezone.now()
         touched: set[int] = set()
 
