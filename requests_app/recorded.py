@@ -108,12 +108,12 @@ def _statements(connection, moment: datetime.datetime) -> list[str]:
     # Articles and citations first: each fact's first report is read from them; then answers,
     # whose quotes are among their requests' words.
     first = ["sourcearticle", "citation", "aidresponse"]
-    ordered = sorted(
-        CURATED,
-        key=lambda model: first.index(model._meta.model_name)
-        if model._meta.model_name in first
-        else len(first),
-    )
+
+    def rank(model) -> int:
+        name = model._meta.model_name
+        return first.index(name) if name in first else len(first)
+
+    ordered = sorted(CURATED, key=rank)
     statements = []
     for model in ordered:
         history = model.history.model._meta.db_table

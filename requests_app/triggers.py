@@ -235,8 +235,7 @@ def search_document_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
         (
             "aidresponse_words_update",
             response,
-            f'AFTER UPDATE ON "{response}" REFERENCING {CHANGED_ROWS["UPDATE"]} '
-            "FOR EACH STATEMENT",
+            f'AFTER UPDATE ON "{response}" REFERENCING {CHANGED_ROWS["UPDATE"]} FOR EACH STATEMENT',
             touch(
                 "SELECT unnest(ARRAY[o.request_id, n.request_id]) FROM old_rows o "
                 "JOIN new_rows n ON n.id = o.id WHERE n.request_id <> o.request_id"

@@ -51,7 +51,7 @@ class AidRequestQuerySet(FactQuerySet):
             actors = list(Actor.objects.matching(term).values_list("pk", flat=True)[:most])
             items = list(Item.objects.matching(term).values_list("pk", flat=True)[:most])
             queryset = queryset.filter(
-                words_matching(term, self._containing(term))
+                words_matching(term, self._containing)
                 | one_of("requester", actors)
                 | one_of("addressee", actors)
                 | one_of("voiced_by", actors)

@@ -1,6 +1,7 @@
 """Building blocks shared by the domain models: timestamps, versions, slugs as natural keys."""
 
 import datetime
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -26,19 +27,19 @@ class SearchDocumentField(SearchVectorField):
         return super().db_type(connection) if connection.vendor == "postgresql" else "text"
 
 
-def words_matching(term: str, substring: Q) -> Q:
-    """Rows with `term` among their words, ignoring case; `substring` finds the rows that hold
-    it inside one of their words. On PostgreSQL, from the row's stored `search_document`: as a
-    whole word, or, in a script written without spaces inside compounds (Korean: 천궁을,
-    지대공미사일), as the pairs of characters it is made of, then by `substring`, which only
-    the rows the pairs found are read for (docs/performance.md says why). On SQLite, by
-    `substring`."""
+def words_matching(term: str, containing: Callable[[str], Q]) -> Q:
+    """Rows with `term` among their words, ignoring case; `containing(term)` finds the rows
+    that hold it inside one of their words. On PostgreSQL, from the row's stored
+    `search_document`: as a whole word, or, in a script written without spaces inside
+    compounds (Korean: 천궁을, 지대공미사일), as the pairs of characters it is made of, then by
+    `containing`, which only the rows the pairs found are read for (docs/performance.md says
+    why). On SQLite, by `containing`."""
     if connection.vendor != "postgresql":
-        return substring
+        return containing(term)
     if not is_unspaced(term):
         return Q(search_document=SearchQuery(term, config="simple"))
     pairs = Func(Value(term), function="aidtracker_bigrams", output_field=TextField())
-    return Q(search_document=SearchQuery(pairs, config="simple")) & substring
+    return Q(search_document=SearchQuery(pairs, config="simple")) & containing(term)
 
 
 class AnyOf(Func):
