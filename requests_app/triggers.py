@@ -100,7 +100,7 @@ def _earliest_report(fact, row: str) -> str:
     )
 
 
-# PostgreSQL's names for a statement's changed rows, as first_reported_triggers() reads them.
+# PostgreSQL's names for a statement's changed rows, as the triggers below read them.
 CHANGED_ROWS = {
     "INSERT": "NEW TABLE AS new_rows",
     "DELETE": "OLD TABLE AS old_rows",
@@ -204,9 +204,9 @@ def search_document_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
     `_request_words`), so that a search word is one lookup in one index.
 
     As `first_reported_on` is kept: the request computes it on every insert and every write of
-    its title, summary or the column itself; a statement writing citations, or moving answers
-    to other requests, writes the column of the requests it touches, once each. SQLite, which
-    searches by substring, keeps none."""
+    its title, summary or the column itself; a statement writing citations (their quotes or
+    links), or writing answers, writes the column of the requests it touches, once each.
+    SQLite, which searches by substring, keeps none."""
     from .models import AidRequest, AidResponse, Citation
 
     if vendor != "postgresql":
@@ -220,11 +220,22 @@ def search_document_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
     def quoted(rows: str) -> str:
         """The requests that the citations among `rows` quote, themselves or by an answer."""
         return touch(
-            f"SELECT request_id FROM {rows} UNION "
+            f"SELECT r.request_id FROM {rows} r UNION "
             f'SELECT a.request_id FROM {rows} r JOIN "{response}" a ON a.id = r.response_id'
         )
 
-    triggers = [
+    def after(event: str, table: str) -> str:
+        return f'AFTER {event} ON "{table}" REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT'
+
+    # The links, before and after, of the citations whose quotes or links an update changed.
+    relinked = (
+        "(SELECT c.request_id, c.response_id FROM old_rows o JOIN new_rows n ON n.id = o.id, "
+        "LATERAL (VALUES (o.request_id, o.response_id), (n.request_id, n.response_id)) "
+        "AS c(request_id, response_id) "
+        "WHERE (o.quote, o.quote_translation, o.request_id, o.response_id) "
+        "IS DISTINCT FROM (n.quote, n.quote_translation, n.request_id, n.response_id))"
+    )
+    return [
         (
             "aidrequest_search_document",
             request,
@@ -232,25 +243,32 @@ def search_document_triggers(vendor: str) -> list[tuple[str, str, str, str]]:
             "FOR EACH ROW",
             f"NEW.search_document := {_request_words('NEW')}; RETURN NEW;",
         ),
+        ("citation_words_insert", citation, after("INSERT", citation), quoted("new_rows")),
+        ("citation_words_delete", citation, after("DELETE", citation), quoted("old_rows")),
+        ("citation_words_update", citation, after("UPDATE", citation), quoted(relinked)),
+        # An answer's quotes may be written before it (foreign keys are checked at commit).
+        (
+            "aidresponse_words_insert",
+            response,
+            after("INSERT", response),
+            touch("SELECT request_id FROM new_rows"),
+        ),
+        (
+            "aidresponse_words_delete",
+            response,
+            after("DELETE", response),
+            touch("SELECT request_id FROM old_rows"),
+        ),
         (
             "aidresponse_words_update",
             response,
-            f'AFTER UPDATE ON "{response}" REFERENCING {CHANGED_ROWS["UPDATE"]} FOR EACH STATEMENT',
+            after("UPDATE", response),
             touch(
                 "SELECT unnest(ARRAY[o.request_id, n.request_id]) FROM old_rows o "
                 "JOIN new_rows n ON n.id = o.id WHERE n.request_id <> o.request_id"
             ),
         ),
     ]
-    for event, rows in (
-        ("INSERT", ["new_rows"]),
-        ("DELETE", ["old_rows"]),
-        ("UPDATE", ["old_rows", "new_rows"]),
-    ):
-        when = f'AFTER {event} ON "{citation}" REFERENCING {CHANGED_ROWS[event]} FOR EACH STATEMENT'
-        body = " ".join(quoted(changed) for changed in rows)
-        triggers.append((f"citation_words_{event.lower()}", citation, when, body))
-    return triggers
 
 
 def install_first_reported(connection) -> None:
@@ -259,8 +277,17 @@ def install_first_reported(connection) -> None:
 
 
 def install_search_documents(connection) -> None:
-    """Create (or re-create) the triggers that keep requests' `search_document`."""
-    _install(connection, search_document_triggers(connection.vendor))
+    """Create (or re-create) the triggers that keep requests' `search_document`; not in a
+    database migrated back before 0024, where quotes keep documents of their own."""
+    from .models import Citation
+
+    table = Citation._meta.db_table
+    with connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return
+        columns = connection.introspection.get_table_description(cursor, table)
+    if "search_document" not in {column.name for column in columns}:
+        _install(connection, search_document_triggers(connection.vendor))
 
 
 def _install(connection, triggers: list[tuple[str, str, str, str]]) -> None:

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from requests_app import services
@@ -54,7 +54,8 @@ def test_a_word_finds_every_request_that_quotes_it_however_many_there_are(
     make_request, make_article, cite, record_response, monkeypatch
 ):
     """No sample of a common word's quotes: each request's quotes, and its answers', are among
-    its own words (on PostgreSQL, in its stored document)."""
+    its own words (on PostgreSQL, in its stored document). The quoted requests a word found
+    used to be capped, as its actors and items still are: a cap of 1 finds them all."""
     monkeypatch.setattr(AidRequest.objects.get_queryset().__class__, "MAX_MATCHES", 1)
     article = make_article("patriot-report", body="Kyiv asked for Patriot batteries again.")
     asked, answered, _unquoted = (
@@ -87,8 +88,52 @@ def test_a_request_is_found_by_its_quotes_as_they_are_written_by_any_path(
     assert (found("radar"), found("shells")) == (set(), {second})
     Citation.objects.filter(pk=quote.pk).update(response=None, request=first)
     assert found("shells") == {first}
+    Citation.objects.filter(pk=quote.pk).update(
+        quote_translation="Kyiv wants howitzers", translation_source=Citation.Translator.CURATOR
+    )
+    AidRequest.objects.filter(pk=first.pk).update(title="Renamed")
+    assert (found("howitzers"), found("shells"), found("renamed")) == ({first},) * 3
     services.record_delete(record=Citation.objects.get(pk=quote.pk))
-    assert found("shells") == set()
+    assert (found("shells"), found("howitzers")) == (set(), set())
+
+
+def test_an_answer_takes_its_quotes_words_with_it(
+    make_request, make_article, cite, record_response
+):
+    article = make_article("radar-report", body="Seoul weighs a radar.")
+    request = make_request()
+    answer = record_response(request, "declined", datetime.date(2024, 12, 2))
+    cite(article, "Seoul weighs a radar", response=answer)
+
+    services.record_delete(record=answer)
+
+    assert not AidRequest.objects.search("radar").exists()
+
+
+def test_quotes_written_before_their_answer_are_found(make_request, make_article, south_korea):
+    """Foreign keys are checked at commit: a restore or a fixture may write an answer's quotes
+    before the answer itself."""
+    article = make_article("radar-report", body="Seoul weighs a radar.")
+    request = make_request()
+    late = 10**6
+    with transaction.atomic():
+        Citation.objects.bulk_create(
+            [Citation(source=article, response_id=late, quote="Seoul weighs a radar")]
+        )
+        AidResponse.objects.bulk_create(
+            [
+                AidResponse(
+                    pk=late,
+                    slug="late-answer",
+                    request=request,
+                    responder=south_korea,
+                    responded_on=datetime.date(2024, 12, 2),
+                    decision=AidResponse.Decision.DECLINED,
+                )
+            ]
+        )
+
+    assert list(AidRequest.objects.search("radar")) == [request]
 
 
 def test_a_read_as_recorded_at_a_moment_searches_the_quotes_as_they_stood(
@@ -108,6 +153,28 @@ def test_a_read_as_recorded_at_a_moment_searches_the_quotes_as_they_stood(
     then = {"recorded_at": moment.isoformat()}
     assert (found(q="radar"), found(q="shells")) == ([request.pk], [])
     assert (found(q="radar", **then), found(q="shells", **then)) == ([], [request.pk])
+
+
+def test_a_read_as_recorded_at_a_moment_searches_its_answers_quotes_as_they_stood(
+    make_request, make_article, cite, record_response, client
+):
+    """The answer's quote counts for the request the answer belonged to at the moment, not
+    for the one it was moved to since."""
+    article = make_article("radar-report", body="Seoul weighs a radar.")
+    first, second = make_request("first", title="First"), make_request("second", title="Second")
+    answer = record_response(first, "declined", datetime.date(2024, 12, 2))
+    cite(article, "Seoul weighs a radar", response=answer)
+    moment = timezone.now()
+    answer.refresh_from_db()
+    answer.request = second
+    services.response_save(response=answer)
+
+    def found(**params):
+        rows = client.get("/api/v1/requests/", {"q": "radar", **params}).json()["results"]
+        return [row["id"] for row in rows]
+
+    assert found() == [second.pk]
+    assert found(recorded_at=moment.isoformat()) == [first.pk]
 
 
 def test_quotes_and_operators_in_the_text_are_just_words(cheongung_request):
@@ -234,6 +301,7 @@ def test_postgresql_finds_words_of_requests_and_quotes_from_their_index(
         plan = search.explain()
     assert "aidrequest_search_document" in plan
     assert ("requests_app_citation" in str(search.query)) == (text == "천궁")
+    assert list(search) == [cited_in_korean_and_ukrainian]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored documents")

@@ -13,6 +13,10 @@ DROP TRIGGER citation_search_document ON requests_app_citation;
 DROP FUNCTION aidtracker_citation_search_document();
 """
 REQUEST_TRIGGERS = """
+DROP TRIGGER aidresponse_words_insert ON requests_app_aidresponse;
+DROP FUNCTION aidtracker_aidresponse_words_insert();
+DROP TRIGGER aidresponse_words_delete ON requests_app_aidresponse;
+DROP FUNCTION aidtracker_aidresponse_words_delete();
 DROP TRIGGER aidresponse_words_update ON requests_app_aidresponse;
 DROP FUNCTION aidtracker_aidresponse_words_update();
 DROP TRIGGER citation_words_insert ON requests_app_citation;
