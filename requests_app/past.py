@@ -51,6 +51,8 @@ def restate(aid_requests: list[AidRequest], day: datetime.date) -> list[AidReque
 def stances_on(holders, day: datetime.date | None = None) -> dict:
     """{holder id: its latest stance in force on `day`}, as reported by then; today's if no
     day is given."""
+    if not holders:
+        return {}  # as the query would answer, without building it
     stances = PolicyStance.objects.filter(holder__in=holders).select_related("holder")
     if day is not None:
         stances = stances.known_on(day)

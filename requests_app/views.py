@@ -291,13 +291,11 @@ def request_rows(filterset, page) -> dict:
         {row.addressee_id for row in rows if day is not None or row.pk in waiting}, day
     )
     # Asked of the page's rows only, so that the cost stays that of one page.
-    ids = [row.pk for row in rows]
-    contested = {
-        *AidRequest.objects.filter(pk__in=ids).disputed(day).values_list("pk", flat=True),
-        *AidResponse.objects.filter(request__in=ids)
-        .disputed(day)
-        .values_list("request", flat=True),
-    }
+    contested = set(
+        AidRequest.objects.filter(pk__in=[row.pk for row in rows])
+        .contested(day)
+        .values_list("pk", flat=True)
+    )
     for row in rows:
         row.contested = row.pk in contested
         row.ruled_out = (

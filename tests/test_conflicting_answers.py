@@ -8,6 +8,7 @@ from django.urls import reverse
 from requests_app.models import AidRequest, Citation
 
 NOV_28 = datetime.date(2024, 11, 28)
+LIST = reverse("tracker:request-list")
 
 
 def contradicting_answers(aid_request, record_response, article, cite):
@@ -91,3 +92,21 @@ def test_a_chain_of_contradictions_shows_every_report(
     second_card = html.split(f'id="response-{second.pk}"')[1].split("</article>")[0]
     assert f'href="#response-{first.pk}"' in second_card
     assert f'href="#response-{third.pk}"' in second_card
+
+
+def test_a_request_is_marked_disputed_when_its_answer_is(
+    client, make_request, record_response, make_article, cite
+):
+    asked = make_request()
+    make_request("radar-request", title="Radars, to buy")
+    answer = record_response(asked, "declined", NOV_28)
+    denial = make_article("denial", body="Seoul said it never declined anything.")
+    assert b"badge--disputed" not in client.get(LIST).content
+
+    cite(denial, "it never declined anything", response=answer, relation="disputes")
+
+    rows = client.get(LIST).context["page"].object_list
+    assert {row.slug: row.contested for row in rows} == {
+        "cheongung-request": True,
+        "radar-request": False,
+    }

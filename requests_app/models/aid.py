@@ -75,7 +75,7 @@ class AidRequestQuerySet(FactQuerySet):
     def contested(self, day=None):
         """Requests that are disputed, or whose answers are; as reported by `day`, if given."""
         return self.filter(
-            Q(pk__in=AidRequest.objects.disputed(day).values("pk"))
+            Q(pk__in=AidRequest.objects.disputed_ids(day))
             | Q(pk__in=AidResponse.objects.disputed(day).values("request"))
         )
 
