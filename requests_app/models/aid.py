@@ -92,14 +92,16 @@ class AidRequestQuerySet(FactQuerySet):
         return self.with_citations(day).prefetch_related(Prefetch("responses", responses))
 
     def for_listing(self):
-        """Everything a list row shows, loaded in one query whatever the number of rows."""
+        """Everything a list row shows, loaded in one query whatever the number of rows;
+        without the search document, which no page shows (on PostgreSQL, the request's words
+        and its quotes': reading it made a page of 25 requests ~10 % slower)."""
         return self.select_related(
             "requester",
             "addressee",
             "voiced_by",
             "item",
             "latest_response__stance",
-        )
+        ).defer("search_document")
 
 
 class AidRequest(Disputable, Reported, Reviewable, VagueQuantity, SluggedModel):
