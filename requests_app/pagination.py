@@ -5,10 +5,11 @@ does not grow with depth."""
 
 import base64
 import binascii
+import functools
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
@@ -189,7 +190,14 @@ class IdPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        return bounded_count(self.object_list)
+        """Counted once per data version for each list, as its anchors are: reading the list
+        again, or another of its pages, does not count it again."""
+        count = functools.partial(bounded_count, self.object_list)
+        try:
+            address = f"count {countable(self.object_list).query}"
+        except EmptyResultSet:  # a condition that no row can meet: nothing to count
+            return count()
+        return kept_per_data_version(self.request, address, count)
 
     @cached_property
     def count(self) -> int:

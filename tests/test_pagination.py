@@ -320,3 +320,21 @@ def test_the_stance_list_shows_a_page_of_governments_at_a_time(client, make_acto
     assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
     assert second.count("<section ") == 2
     assert "Stance of holder 11" in second and "Stance of holder 00" not in second
+
+
+def test_a_list_s_count_is_made_once_a_data_version(client, admin_user, requests_, make_request):
+    client.force_login(admin_user)
+    url = reverse("api:request-list")
+
+    def count(**params) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url, {"status": "pending", "page_size": 5, **params}).json()
+        return body["count"], sum("COUNT(" in q["sql"] for q in queries)
+
+    assert count() == (23, 1)
+    assert count(page=2) == (23, 0)  # the same list in the same data version: counted once
+    assert count(status="declined") == (0, 1)  # another list is counted for itself
+
+    make_request(slug="one-more")
+
+    assert count() == (24, 1)  # the write raised the data version: counted again
