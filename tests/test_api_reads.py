@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -277,6 +278,7 @@ def test_a_fast_list_runs_as_many_queries_for_50_rows_as_for_5(prefix, query, se
     make_rows(prefix, 50)
 
     def queries(size: int) -> int:
+        caches["pages"].clear()  # each read counts the list, as after a write
         with CaptureQueriesContext(connection) as captured:
             response = client.get(f"/api/v1/{prefix}/?page_size={size}{query}")
         assert response.status_code == 200
